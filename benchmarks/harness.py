@@ -1,0 +1,641 @@
+#!/usr/bin/env python3
+"""Benchmark orchestrator: starts each server under test, drives it with the load generator,
+alternates servers over several rounds, takes medians, prints tables and writes JSON, Markdown
+and an SVG chart under docs/benchmarks/. Started by benchmarks/run.sh (which builds first)."""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+BENCH = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(BENCH)
+DOCS = os.path.join(ROOT, "docs", "benchmarks")
+JVM_OPTS = ["-Xms256m", "-Xmx1g", "-XX:+UseG1GC", "-XX:MaxDirectMemorySize=512m"]
+NODE_OPTS = ["--max-old-space-size=1024", "--expose-gc"]
+
+started = []  # Popen objects this harness started (killed by id on exit)
+GRACEFUL = [False]  # SIGTERM + wait (JFR dumps on exit); otherwise a measured server is simply SIGKILLed
+
+
+def log(msg):
+    print(f"[harness] {msg}", file=sys.stderr, flush=True)
+
+
+def cp(module):
+    return f"{BENCH}/{module}/target/classes:{BENCH}/{module}/target/lib/*"
+
+
+SERVERS = {
+    "socketeer": {"kind": "jvm", "polling": True,
+                  "cmd": lambda port, extra: ["java", *JVM_OPTS, "-cp", cp("socketeer-app"),
+                                              "dev.socketeer.bench.app.BenchApplication", *extra]},
+    "node": {"kind": "node", "polling": True,
+             "cmd": lambda port, extra: ["node", *NODE_OPTS, f"{BENCH}/node/server.js"]},
+    "netty-socketio": {"kind": "jvm", "polling": True,
+                       "cmd": lambda port, extra: ["java", *JVM_OPTS, "-cp", cp("netty-socketio"),
+                                                   "dev.socketeer.bench.nettysio.NettySocketIoServer"]},
+    "floor": {"kind": "jvm", "polling": False,
+              "cmd": lambda port, extra: ["java", *JVM_OPTS, "-cp", cp("floor"),
+                                          "dev.socketeer.bench.floor.FloorServer"]},
+}
+
+
+def server_spec(name):
+    """A server by name; "socketeer@X" is the Socketeer bench app with the library jar(s) found in the
+    directory named by the environment variable SOCKETEER_LIB_X put first on the class path: an A/B
+    run of two library builds against the same load, in one harness run (compare within one run)."""
+    if name.startswith("socketeer@"):
+        lib_dir = os.environ.get("SOCKETEER_LIB_" + name[len("socketeer@"):])
+        if not lib_dir or not os.path.isdir(lib_dir):
+            raise SystemExit(f"harness: {name} needs SOCKETEER_LIB_{name[len('socketeer@'):]}=<dir with the jar>")
+        return {"kind": "jvm", "polling": True,
+                "cmd": lambda port, extra: ["java", *JVM_OPTS, "-cp",
+                                            f"{BENCH}/socketeer-app/target/classes:{lib_dir}/*:"
+                                            f"{BENCH}/socketeer-app/target/lib/*",
+                                            "dev.socketeer.bench.app.BenchApplication", *extra]}
+    return SERVERS[name]
+
+
+def taskset(core, cmd, pinned):
+    return ["taskset", "-c", str(core), *cmd] if pinned else cmd
+
+
+def start(cmd, env_extra, logfile):
+    env = dict(os.environ, **env_extra)
+    out = open(logfile, "w")
+    p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    started.append(p)
+    return p
+
+
+def stop(p, timeout=10):
+    """Stops a process this harness started (its own process group). Servers hold no state worth a graceful
+    shutdown, so unless --jfr asks for one they are killed at once: a graceful stop of a server that just lost
+    10k connections costs seconds of CPU that the next server's measurement would share."""
+    if p.poll() is None:
+        try:
+            if not GRACEFUL[0]:
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait(timeout=5)
+            else:
+                os.killpg(p.pid, signal.SIGTERM)
+            p.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait(timeout=5)
+        except ProcessLookupError:
+            pass
+    if p in started:
+        started.remove(p)
+
+
+def stop_all():
+    for p in list(started):
+        stop(p, timeout=5)
+
+
+def port_free(port):
+    with socket.socket() as s_:
+        s_.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s_.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
+
+
+def next_ports(port, count=2):
+    """The next port p > port such that p..p+count-1 (and p+1000 for Redis) are free on 127.0.0.1."""
+    p = port + count
+    while not all(port_free(q) for q in [*range(p, p + count), p + 1000]):
+        p += count
+    return p
+
+
+def wait_port(port, proc, seconds=60):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            return False
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return True
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
+def server_pid(p):
+    """The pid of the real server (taskset execs, so the Popen pid is it)."""
+    return p.pid
+
+
+run_counter = [0]
+
+
+def loadgen(cfg, urls, pids, kinds, scenarios, label, aux_pids=()):
+    run_counter[0] += 1
+    n = run_counter[0]
+    prefix = f"127.{1 + n // 250}.{n % 250}."
+    jvm = [str(p) for p, k in zip(pids, kinds) if k == "jvm"]
+    node = [str(p) for p, k in zip(pids, kinds) if k == "node"]
+    cmd = ["java", "-Xms512m", "-Xmx2g", "-XX:+UseParallelGC", "-cp", cp("loadgen"),
+           "dev.socketeer.bench.loadgen.LoadGen",
+           "--urls", ",".join(urls), "--pids", ",".join(map(str, pids)),
+           "--jvm-pids", ",".join(jvm), "--node-pids", ",".join(node),
+           "--aux-pids", ",".join(map(str, aux_pids)),
+           "--scenarios", ",".join(scenarios), "--label", label, "--source-prefix", prefix,
+           "--node-memdir", cfg["tmp"]]
+    for key in ("clients", "poll-clients", "rooms", "payload", "rate", "window", "warmup", "duration",
+                "ack-clients", "poll-ack-clients", "settle", "threads", "connect-concurrency", "connect-timeout"):
+        cmd += [f"--{key}", str(cfg[key])]
+    cmd = taskset(1, cmd, cfg["pinned"])
+    budget = 2 * cfg["connect-timeout"] + 60 + len(scenarios) * (cfg["warmup"] + cfg["duration"] + 20)
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    started.append(p)
+    try:
+        stdout, stderr = p.communicate(timeout=budget)
+    except subprocess.TimeoutExpired:
+        stop(p)
+        return {"error": f"load generator exceeded {budget:.0f} s"}
+    started.remove(p)  # only once it has exited: an interrupted harness still stops it in stop_all()
+    out = subprocess.CompletedProcess(cmd, p.returncode, stdout, stderr)
+    for line in out.stderr.splitlines():
+        if line.startswith("[loadgen]"):
+            log(f"  {label}: {line[10:]}")
+    for line in out.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return json.loads(line[7:])
+    return {"error": "no result; stderr tail: " + out.stderr[-800:]}
+
+
+def start_single(name, cfg, port):
+    spec = server_spec(name)
+    env = {"PORT": str(port), "MEMDIR": cfg["tmp"]}
+    return start(taskset(0, spec["cmd"](port, [f"--server.port={port}"]), cfg["pinned"]), env,
+                 f"{cfg['tmp']}/{name}-{port}.log")
+
+
+def measure_single(name, cfg, port, p):
+    """Runs the generator against a started server, then stops the server."""
+    spec = server_spec(name)
+    try:
+        if not wait_port(port, p):
+            return {"error": f"{name} did not start; see {cfg['tmp']}/{name}-{port}.log"}
+        scenarios = ["ws-connect", "fanout-fixed", "fanout-max", "ack"]
+        if spec["polling"] and cfg["poll-clients"] > 0:
+            scenarios += ["poll-connect", "poll-ack"]
+        return loadgen(cfg, [f"http://127.0.0.1:{port}/socket.io/"], [server_pid(p)], [spec["kind"]],
+                       scenarios, name)
+    finally:
+        stop(p)
+
+
+def run_round(order, cfg, port, rnd, raw, report_cb):
+    """One round: every server of the round is started at once (start-up is not measured, and a JVM or Node
+    server that has started sits idle at ~0 % CPU), then each is measured in turn and stopped."""
+    procs = []
+    try:
+        for s in order:
+            port = next_ports(port)
+            procs.append((s, port, start_single(s, cfg, port)))
+        t = time.time()
+        for s, p_, proc in procs:
+            wait_port(p_, proc)
+        log(f"round {rnd + 1}/{cfg['rounds']}: {', '.join(f'{s} on {p_}' for s, p_, _ in procs)} started "
+            f"in {time.time() - t:.1f} s")
+        time.sleep(1)  # the last server's start-up JIT and GC calm down
+        for s, p_, proc in procs:
+            t = time.time()
+            res = measure_single(s, cfg, p_, proc)
+            if "error" in res:
+                log(f"  {s}: {res['error']}")
+            log(f"round {rnd + 1}/{cfg['rounds']}: {s} measured in {time.time() - t:.0f} s")
+            res["round"] = rnd + 1
+            raw[s].append(res)
+            report_cb()
+    finally:
+        for _, _, proc in procs:
+            stop(proc)
+    return port
+
+
+def socketeer_has_redis():
+    lib = f"{BENCH}/socketeer-app/target/lib"
+    for f in os.listdir(lib) if os.path.isdir(lib) else []:
+        if f.startswith("socketio-spring-boot-autoconfigure") and f.endswith(".jar"):
+            names = subprocess.run(["unzip", "-Z1", f"{lib}/{f}"], capture_output=True, text=True).stdout
+            return "dev/socketeer/adapter/redis/" in names
+    return False
+
+
+def start_cross(name, cfg, port):
+    """Two nodes of one server behind their own Redis; returns (redis, nodes)."""
+    redis_port = port + 1000
+    r = start(taskset(0, ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
+                          "--appendonly", "no"], cfg["pinned"]), {}, f"{cfg['tmp']}/redis-{redis_port}.log")
+    if not wait_port(redis_port, r, 10):
+        return r, []
+    nodes = []
+    for p_ in (port, port + 1):
+        if name == "node":
+            cmd = SERVERS["node"]["cmd"](p_, [])
+            env = {"PORT": str(p_), "MEMDIR": cfg["tmp"], "REDIS_URL": f"redis://127.0.0.1:{redis_port}"}
+        else:
+            cmd = SERVERS["socketeer"]["cmd"](p_, [f"--server.port={p_}", "--socketio.adapter.type=redis",
+                                                   "--spring.data.redis.host=127.0.0.1",
+                                                   f"--spring.data.redis.port={redis_port}"])
+            env = {"PORT": str(p_)}
+        nodes.append(start(taskset(0, cmd, cfg["pinned"]), env, f"{cfg['tmp']}/{name}-redis-{p_}.log"))
+    return r, nodes
+
+
+def cross_adapter_ok(name, cfg, port):
+    """The log of each node must say it runs the Redis adapter (Socketeer prints the AdapterFactory in use,
+    Node prints "(redis adapter)"): a node that quietly fell back to the in-memory adapter would still
+    serve its own half of the clients."""
+    want = "RedisAdapterFactory" if name == "socketeer" else "(redis adapter)"
+    for p_ in (port, port + 1):
+        f = f"{cfg['tmp']}/{name}-redis-{p_}.log"
+        deadline = time.time() + 15
+        while True:
+            text = open(f, errors="replace").read() if os.path.exists(f) else ""
+            if want in text:
+                break
+            if time.time() > deadline:
+                line = next((l for l in text.splitlines() if "socketeer-bench adapter" in l), "no adapter line")
+                return f"{name} node on {p_} is not on the Redis adapter ({line.strip()}); see {f}"
+            time.sleep(0.2)
+    return None
+
+
+def measure_cross(name, cfg, port, r, nodes):
+    """Half of the clients on each node, broadcasts from node A."""
+    try:
+        if not nodes:
+            return {"error": "redis-server did not start"}
+        for n_, p_ in zip(nodes, (port, port + 1)):
+            if not wait_port(p_, n_):
+                return {"error": f"{name} node on {p_} did not start; see {cfg['tmp']}/{name}-redis-{p_}.log"}
+        bad = cross_adapter_ok(name, cfg, port)
+        if bad:
+            return {"error": bad}
+        kind = "node" if name == "node" else "jvm"
+        return loadgen(cfg, [f"http://127.0.0.1:{port}/socket.io/", f"http://127.0.0.1:{port + 1}/socket.io/"],
+                       [n_.pid for n_ in nodes], [kind, kind], cfg["cross-scenarios"],
+                       f"{name}+redis", aux_pids=[r.pid])
+    finally:
+        for n_ in nodes:
+            stop(n_)
+        stop(r)
+
+
+# ------------------------------------------------------------------ summary
+
+METRICS = {
+    "ws-connect": [("connectsPerSec", "connects/s", 1), ("rssBytesPerConn", "RSS KB/conn", 1 / 1024),
+                   ("heapBytesPerConn", "heap KB/conn", 1 / 1024), ("serverCpuUsPerConnect", "CPU µs/connect", 1),
+                   ("failed", "failed", 1)],
+    "fanout-fixed": [("deliveriesPerSec", "deliveries/s", 1), ("serverCpuUsPerDelivery", "CPU µs/delivery", 1),
+                     ("latencyUs.p50", "p50 µs", 1), ("latencyUs.p99", "p99 µs", 1),
+                     ("latencyUs.p999", "p99.9 µs", 1), ("lost", "lost", 1)],
+    "fanout-max": [("deliveriesPerSec", "deliveries/s", 1), ("serverCpuUsPerDelivery", "CPU µs/delivery", 1),
+                   ("serverCpuCores", "server cores", 1), ("latencyUs.p50", "p50 µs", 1),
+                   ("latencyUs.p99", "p99 µs", 1), ("latencyUs.p999", "p99.9 µs", 1), ("lost", "lost", 1)],
+    "ack": [("roundTripsPerSec", "round trips/s", 1), ("serverCpuUsPerRoundTrip", "CPU µs/RT", 1),
+            ("latencyUs.p50", "p50 µs", 1), ("latencyUs.p99", "p99 µs", 1), ("latencyUs.p999", "p99.9 µs", 1),
+            ("lost", "lost", 1)],
+    "poll-connect": [("connectsPerSec", "connects/s", 1), ("rssBytesPerConn", "RSS KB/conn", 1 / 1024),
+                     ("heapBytesPerConn", "heap KB/conn", 1 / 1024), ("failed", "failed", 1)],
+    "poll-ack": [("roundTripsPerSec", "round trips/s", 1), ("serverCpuUsPerRoundTrip", "CPU µs/RT", 1),
+                 ("latencyUs.p50", "p50 µs", 1), ("latencyUs.p99", "p99 µs", 1), ("lost", "lost", 1)],
+}
+CROSS_METRICS = [("deliveriesPerSec", "deliveries/s", 1), ("serverCpuUsPerDelivery", "CPU µs/delivery (both nodes)", 1),
+                 ("auxCpuUsPerUnit", "redis CPU µs/delivery", 1), ("latencyUs.p50", "p50 µs", 1),
+                 ("latencyUs.p99", "p99 µs", 1), ("lost", "lost", 1)]
+
+
+def dig(d, path):
+    for k in path.split("."):
+        if not isinstance(d, dict) or k not in d:
+            return None
+        d = d[k]
+    return d if isinstance(d, (int, float)) else None
+
+
+def medians(rounds_by_server, metrics_by_scenario):
+    out = {}
+    for server, rounds in rounds_by_server.items():
+        out[server] = {}
+        for scenario, metrics in metrics_by_scenario.items():
+            vals = {}
+            for key, _, _ in metrics:
+                xs = [dig(r.get("scenarios", {}).get(scenario, {}), key) for r in rounds]
+                xs = [x for x in xs if x is not None]
+                if xs:
+                    vals[key] = {"median": statistics.median(xs), "min": min(xs), "max": max(xs), "n": len(xs)}
+            if vals:
+                out[server][scenario] = vals
+    return out
+
+
+def fmt(v):
+    if v is None:
+        return "—"
+    if abs(v) >= 1000:
+        return f"{v:,.0f}"
+    if abs(v) >= 10:
+        return f"{v:.1f}"
+    return f"{v:.2f}"
+
+
+def tables(med, metrics_by_scenario, servers, title_suffix=""):
+    lines = []
+    for scenario, metrics in metrics_by_scenario.items():
+        present = [s for s in servers if scenario in med.get(s, {})]
+        if not present:
+            continue
+        lines.append(f"\n### {scenario}{title_suffix}\n")
+        lines.append("| server | " + " | ".join(label for _, label, _ in metrics) + " |")
+        lines.append("|---|" + "---|" * len(metrics))
+        for s in present:
+            cells = []
+            for key, _, scale in metrics:
+                m = med[s][scenario].get(key)
+                if m is None:
+                    cells.append("—")
+                elif m["n"] > 1 and key in ("deliveriesPerSec", "roundTripsPerSec", "serverCpuUsPerDelivery",
+                                              "serverCpuUsPerRoundTrip", "rssBytesPerConn"):
+                    cells.append(f"{fmt(m['median'] * scale)} ({fmt(m['min'] * scale)}–{fmt(m['max'] * scale)})")
+                else:
+                    cells.append(fmt(m["median"] * scale))
+            lines.append(f"| {s} | " + " | ".join(cells) + " |")
+        base = present[0]
+        for peer in present[1:]:
+            cells = []
+            for key, _, _ in metrics:
+                a = med[base][scenario].get(key)
+                b = med[peer][scenario].get(key)
+                if a is None or b is None or b["median"] == 0 or key in ("lost", "failed"):
+                    cells.append("")
+                else:
+                    cells.append(f"{a['median'] / b['median']:.2f}×")
+            lines.append(f"| *{base} ÷ {peer}* | " + " | ".join(cells) + " |")
+    return lines
+
+
+def svg_chart(med, servers, path, subtitle):
+    panels = [("fanout-max", "serverCpuUsPerDelivery", "server CPU µs per delivery (max rate) — lower is better", 1),
+              ("fanout-max", "deliveriesPerSec", "deliveries/s at max rate — higher is better", 1),
+              ("ack", "roundTripsPerSec", "ack round trips/s — higher is better", 1),
+              ("ack", "serverCpuUsPerRoundTrip", "server CPU µs per ack round trip — lower is better", 1),
+              ("ws-connect", "rssBytesPerConn", "RSS KB per idle WebSocket connection — lower is better", 1 / 1024),
+              ("poll-ack", "roundTripsPerSec", "long-polling ack round trips/s — higher is better", 1)]
+    colors = {"socketeer": "#2b7bb9", "node": "#6cc24a", "netty-socketio": "#e8a33d", "floor": "#999999"}
+    bar_h, gap, panel_gap, left, width = 18, 4, 34, 130, 560
+    h = 60
+    for sc, key, _, _ in panels:
+        h += panel_gap + len([s for s in servers if med.get(s, {}).get(sc, {}).get(key)]) * (bar_h + gap)
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 120}" height="{h}" '
+           f'font-family="sans-serif" font-size="12">',
+           f'<rect width="100%" height="100%" fill="white"/>',
+           f'<text x="10" y="22" font-size="16" font-weight="bold">Socketeer benchmark (medians)</text>',
+           f'<text x="10" y="42" fill="#555">{subtitle}</text>']
+    y = 60
+    for sc, key, title, scale in panels:
+        rows = [(s, med[s][sc][key]["median"] * scale) for s in servers if med.get(s, {}).get(sc, {}).get(key)]
+        if not rows:
+            continue
+        y += panel_gap - 10
+        out.append(f'<text x="10" y="{y}" font-weight="bold">{title}</text>')
+        y += 8
+        top = max(v for _, v in rows) or 1
+        for s, v in rows:
+            w = max(1, int(width * v / top))
+            out.append(f'<text x="10" y="{y + 13}">{s}</text>')
+            out.append(f'<rect x="{left}" y="{y}" width="{w}" height="{bar_h}" fill="{colors.get(s, "#555")}"/>')
+            out.append(f'<text x="{left + w + 6}" y="{y + 13}">{fmt(v)}</text>')
+            y += bar_h + gap
+    out.append("</svg>")
+    with open(path, "w") as f:
+        f.write("\n".join(out))
+
+
+_machine = {}
+
+
+def machine():
+    if _machine:
+        return _machine
+    mem = open("/proc/meminfo").readline().split()[1]
+    java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
+    node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
+    redis = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout.strip()
+    commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"],
+                           capture_output=True, text=True).stdout.strip()
+
+    def pkg(name):
+        try:
+            return json.load(open(f"{BENCH}/node/node_modules/{name}/package.json"))["version"]
+        except OSError:
+            return None
+
+    def jar(prefix):
+        lib = f"{BENCH}/socketeer-app/target/lib"
+        for f in sorted(os.listdir(lib)) if os.path.isdir(lib) else []:
+            if f.startswith(prefix):
+                return f[len(prefix):-4]
+        return None
+
+    _machine.update({
+        "nproc": os.cpu_count(), "memTotalKiB": int(mem), "kernel": platform.release(),
+        "cpu": next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?"),
+        "java": java, "node": node, "redis": redis,
+        "socketeer": f"0.1.0-SNAPSHOT @ {commit}{' (dirty)' if dirty else ''}",
+        "springBoot": jar("spring-boot-") or "4.1.0", "reactorNetty": jar("reactor-netty-http-"),
+        "netty": jar("netty-codec-http-"), "jackson": jar("jackson-databind-"),
+        "socket.io": pkg("socket.io"), "engine.io": pkg("engine.io"), "ws": pkg("ws"),
+        "bufferutil": pkg("bufferutil"), "@socket.io/redis-adapter": pkg("@socket.io/redis-adapter"),
+        "netty-socketio": "2.0.14 (Netty 4.1.130.Final)",
+    })
+    return _machine
+
+
+def report(a, cfg, servers, raw, cross, t0, date, final):
+    elapsed = time.time() - t0
+    med = medians(raw, METRICS)
+    cross_med = medians({s: v for s, v in cross.items() if "skipped" not in v[0]}, {"fanout-max": CROSS_METRICS,
+                                                                                    "fanout-fixed": CROSS_METRICS})
+    mach = machine()
+    header = [f"# Socketeer benchmark — {date}{' (pinned: server core 0, generator core 1)' if a.pinned else ''}",
+              "",
+              f"Machine: {mach['nproc']} cores ({mach['cpu']}), {mach['memTotalKiB'] // 1024} MiB, kernel {mach['kernel']}. "
+              f"{mach['java']}; Node {mach['node']}; {mach['redis']}.",
+              f"Versions: Socketeer {mach['socketeer']} on Spring Boot {mach['springBoot']}, Reactor Netty "
+              f"{mach['reactorNetty']}, Netty {mach['netty']}, Jackson {mach['jackson']}; socket.io {mach['socket.io']} "
+              f"(engine.io {mach['engine.io']}, ws {mach['ws']}, bufferutil {mach['bufferutil']}); netty-socketio "
+              f"{mach['netty-socketio']}; floor = bare Reactor Netty WebSocket with pre-encoded frames.",
+              f"Load: {cfg['clients']} WebSocket clients in {cfg['rooms']} rooms, {cfg['payload']}-byte payloads; fixed rate "
+              f"{cfg['rate']} broadcasts/s; max rate with {cfg['window']} broadcasts in flight; {cfg['ack-clients']} clients "
+              f"in an emitWithAck loop; {cfg['poll-clients']} long-polling clients ({cfg['poll-ack-clients']} in the ack loop). "
+              f"Warm-up {cfg['warmup']} s, measured {cfg['duration']} s, {min(len(v) for v in raw.values())} of {cfg['rounds']} rounds completed, alternating servers; medians "
+              f"(min–max over rounds in brackets). JVMs: {' '.join(JVM_OPTS)}; Node: {' '.join(NODE_OPTS)}. "
+              f"Harness wall time {elapsed / 60:.1f} min (build excluded).",
+              "",
+              "CPU µs per delivery / per round trip come from /proc/<pid>/stat (utime+stime) over the measured window: the "
+              "figure to trust on a shared box. Throughput and latency include the generator sharing the same cores.",
+              "Ratios are the first server ÷ each peer (for CPU and KB, below 1 is better; for rates, above 1 is better)."]
+    body = tables(med, METRICS, servers)
+    if cross_med:
+        body += ["", "## Cross-node (two nodes via Redis, half of the clients on each, broadcasts from node A)"]
+        body += tables(cross_med, {"fanout-fixed": CROSS_METRICS, "fanout-max": CROSS_METRICS}, list(cross_med), " (2 nodes + Redis)")
+    for s, v in cross.items():
+        if "skipped" in v[0]:
+            body.append(f"\nCross-node {s}: skipped — {v[0]['skipped']}.")
+    problems = []
+    for s, rounds in raw.items():
+        for r in rounds:
+            if "error" in r:
+                problems.append(f"- {s} round {r['round']}: {r['error']}")
+            for sc, v in (r.get("scenarios") or {}).items():
+                if isinstance(v, dict) and v.get("error"):
+                    problems.append(f"- {s} round {r['round']} {sc}: {v['error']}")
+                if isinstance(v, dict) and (v.get("lost") or v.get("corrupt") or v.get("badAcks") or v.get("failed")):
+                    problems.append(f"- {s} round {r['round']} {sc}: lost {v.get('lost')}, corrupt {v.get('corrupt')}, "
+                                    f"bad acks {v.get('badAcks')}, failed connects {v.get('failed')}")
+    if problems:
+        body += ["", "## Verification problems", *problems]
+    else:
+        body += ["", "Verification: every expected delivery and ack arrived, with intact payloads, for every server and round."]
+    text = "\n".join(header + body) + "\n"
+    if final:
+        print(text)
+    os.makedirs(a.out, exist_ok=True)
+    stem = f"{date}{'-pinned' if a.pinned else ''}{'-full' if a.full else ''}"
+    with open(os.path.join(a.out, f"results-{stem}.md"), "w") as f:
+        f.write(text + f"\n![chart](chart-{stem}.svg)\n")
+    with open(os.path.join(a.out, f"results-{stem}.json"), "w") as f:
+        json.dump({"date": date, "machine": mach, "config": {k: v for k, v in cfg.items() if k != "tmp"},
+                   "medians": med, "crossMedians": cross_med, "raw": raw, "cross": cross}, f, indent=1)
+    svg_chart(med, servers, os.path.join(a.out, f"chart-{stem}.svg"),
+              f"{date} · {mach['nproc']} cores · {cfg['clients']} WS clients, {cfg['rooms']} rooms, {cfg['payload']} B")
+    log(f"{'wrote' if final else 'checkpoint'}: {a.out}/results-{stem}.md, .json and chart-{stem}.svg")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--full", action="store_true")
+    ap.add_argument("--pinned", action="store_true", help="server on core 0, generator on core 1 (taskset)")
+    ap.add_argument("--rounds", type=int)
+    ap.add_argument("--servers", default="socketeer,node,netty-socketio,floor")
+    ap.add_argument("--no-cross", action="store_true")
+    ap.add_argument("--jfr", action="store_true", help="record a JFR profile of every JVM server (benchmarks/target/run/*.jfr)")
+    ap.add_argument("--clients", type=int)
+    ap.add_argument("--duration", type=float)
+    ap.add_argument("--warmup", type=float)
+    ap.add_argument("--poll-clients", type=int, dest="poll_clients")
+    ap.add_argument("--out", default=DOCS)
+    a = ap.parse_args()
+    # the quick set (< 10 min on a 2-core box, build excluded): 10k WebSocket clients kept for the footprint and
+    # fan-out, 2 rounds, 1 s warm-up + 3 s windows, 500 polling clients. `settle` is a ceiling: the generator takes
+    # the footprint as soon as the server is idle.
+    cfg = {"clients": 10000, "poll-clients": 500, "rooms": 100, "payload": 100, "rate": 200, "window": 16,
+           "warmup": 1, "duration": 3, "ack-clients": 1000, "poll-ack-clients": 200, "settle": 2,
+           "threads": 2, "connect-concurrency": 200, "connect-timeout": 60, "rounds": 2,
+           "cross-scenarios": ["ws-connect", "fanout-max"]}
+    if a.full:
+        cfg.update({"clients": 19500, "poll-clients": 9000, "warmup": 3, "duration": 10, "rounds": 5, "settle": 5,
+                    "connect-timeout": 120, "cross-scenarios": ["ws-connect", "fanout-fixed", "fanout-max"]})
+    for k in ("rounds", "clients", "duration", "warmup", "poll_clients"):
+        if getattr(a, k) is not None:
+            cfg[k.replace("_", "-")] = getattr(a, k)
+    cfg["pinned"] = a.pinned
+    GRACEFUL[0] = a.jfr
+    if a.jfr:
+        JVM_OPTS.append("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
+                        + os.path.join(BENCH, "target", "run") + "/")
+    cfg["tmp"] = os.path.join(BENCH, "target", "run")
+    os.makedirs(cfg["tmp"], exist_ok=True)
+    servers = [s for s in a.servers.split(",") if s]
+    limit = int(subprocess.run(["sh", "-c", "ulimit -n"], capture_output=True, text=True).stdout.strip() or 0)
+    if cfg["clients"] + 1 + 120 > limit:
+        log(f"{cfg['clients']} WebSocket clients need more than the {limit} open files a process may hold here "
+            f"(ulimit -n): one generator process holds at most ~{limit - 120} sockets. Lower --clients, or run "
+            f"several generator processes (not automated yet).")
+        sys.exit(3)
+    if cfg["clients"] + 1 + 2 * cfg["poll-clients"] + 120 > limit:
+        cfg["poll-clients"] = (limit - 120 - cfg["clients"] - 1) // 2
+        log(f"polling clients lowered to {cfg['poll-clients']} so the generator stays under {limit} open files "
+            f"(they hold 2 sockets each, on top of the WebSocket clients)")
+    date = datetime.datetime.now().strftime("%Y-%m-%d")
+    log(f"config: {json.dumps({k: v for k, v in cfg.items() if k != 'tmp'})}")
+    raw = {s: [] for s in servers}
+    cross = {}
+    port = 17300
+    t0 = time.time()
+    try:
+        # the cross-node pairs start together with round 1's servers (they sit idle until measured after round 1)
+        pairs = [] if a.no_cross else start_cross_all(a, cfg, servers, cross, port + 100)
+        for rnd in range(cfg["rounds"]):
+            order = servers[rnd % len(servers):] + servers[:rnd % len(servers)]
+            port = run_round(order, cfg, port, rnd, raw, lambda: report(a, cfg, servers, raw, cross, t0, date, False))
+            if rnd == 0 and pairs:
+                measure_cross_all(pairs, cfg, cross)
+        report(a, cfg, servers, raw, cross, t0, date, True)
+    finally:
+        stop_all()
+
+
+def start_cross_all(a, cfg, servers, cross, port):
+    """Starts the cross-node pairs (each on its own Redis); measured once, after the first round."""
+    cross_servers = ["node"]
+    if "socketeer" in servers:
+        if socketeer_has_redis():
+            cross_servers.insert(0, "socketeer")
+        else:
+            log("cross-node: SKIPPING Socketeer - the built library has no Redis adapter "
+                "(no dev.socketeer.adapter.redis classes; socketio.adapter.type=redis has nothing behind it "
+                "on this branch). Merge main once the redis branch has landed and rerun.")
+            cross["socketeer"] = [{"skipped": "no Redis adapter in the built library yet"}]
+    pairs = []
+    for s in cross_servers:  # every pair starts at once, then they are measured in turn
+        port = next_ports(port)
+        log(f"cross-node: {s} x2 + redis on ports {port},{port + 1} (redis {port + 1000})")
+        pairs.append((s, port, *start_cross(s, cfg, port)))
+    return pairs
+
+
+def measure_cross_all(pairs, cfg, cross):
+    try:
+        for s, p_, r, nodes in pairs:
+            t = time.time()
+            res = measure_cross(s, cfg, p_, r, nodes)
+            if "error" in res:
+                log(f"  {s}+redis: {res['error']}")
+            log(f"cross-node: {s} measured in {time.time() - t:.0f} s")
+            cross[s] = [res]
+    finally:
+        for _, _, r, nodes in pairs:
+            for n_ in nodes:
+                stop(n_)
+            stop(r)
+
+
+if __name__ == "__main__":
+    # SIGTERM/SIGHUP (run.sh's trap, a closed terminal) unwind through `finally`, which stops every server
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGHUP, lambda *_: sys.exit(129))
+    try:
+        main()
+    finally:
+        stop_all()

@@ -1,0 +1,42 @@
+package dev.socketeer.bench.loadgen;
+
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Recorder;
+
+/** Counters shared by every connection; written on the event loops, read by the scenario thread. */
+final class Stats {
+
+    final AtomicIntegerArray roomMembers;
+    final LongAdder connected = new LongAdder();
+    final LongAdder connectFailures = new LongAdder();
+    final LongAdder connectErrorPackets = new LongAdder();
+    final LongAdder disconnectedAfterConnect = new LongAdder();
+    final LongAdder pingsAnswered = new LongAdder();
+
+    // fan-out
+    final LongAdder delivered = new LongAdder();
+    final LongAdder expected = new LongAdder();
+    final LongAdder corrupt = new LongAdder();
+    final LongAdder late = new LongAdder();
+    volatile long phaseFirstSeq;
+
+    // request/ack
+    final LongAdder acks = new LongAdder();
+    final LongAdder requests = new LongAdder();
+    final LongAdder badAcks = new LongAdder();
+
+    volatile boolean measuring;
+    final Recorder latency = new Recorder(3_600_000_000L, 3);
+    final Recorder connectLatency = new Recorder(3_600_000_000L, 3);
+
+    Stats(int rooms) {
+        this.roomMembers = new AtomicIntegerArray(rooms);
+    }
+
+    void recordLatency(long nanos) {
+        if (measuring) {
+            latency.recordValue(Math.max(0, nanos));
+        }
+    }
+}

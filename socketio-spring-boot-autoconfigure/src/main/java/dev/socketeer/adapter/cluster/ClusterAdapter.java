@@ -1,0 +1,417 @@
+package dev.socketeer.adapter.cluster;
+
+import dev.socketeer.adapter.AckTimeoutException;
+import dev.socketeer.adapter.BroadcastOptions;
+import dev.socketeer.adapter.InMemoryAdapter;
+import dev.socketeer.adapter.LocalNamespace;
+import dev.socketeer.adapter.SocketDetails;
+import dev.socketeer.adapter.cluster.ClusterMessage.Broadcast;
+import dev.socketeer.adapter.cluster.ClusterMessage.BroadcastAck;
+import dev.socketeer.adapter.cluster.ClusterMessage.BroadcastClientCount;
+import dev.socketeer.adapter.cluster.ClusterMessage.DisconnectSockets;
+import dev.socketeer.adapter.cluster.ClusterMessage.FetchSockets;
+import dev.socketeer.adapter.cluster.ClusterMessage.FetchSocketsResponse;
+import dev.socketeer.adapter.cluster.ClusterMessage.ServerSideEmit;
+import dev.socketeer.adapter.cluster.ClusterMessage.ServerSideEmitResponse;
+import dev.socketeer.adapter.cluster.ClusterMessage.SocketsJoin;
+import dev.socketeer.adapter.cluster.ClusterMessage.SocketsLeave;
+import dev.socketeer.protocol.socketio.Packet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+import reactor.core.Disposable;
+import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+/**
+ * The cluster protocol of socket.io-adapter's {@code ClusterAdapter}, independent of the transport.
+ * A subclass publishes with {@link #doPublish} and {@link #doPublishResponse}, and hands what it
+ * receives to {@link #onMessage} and {@link #onResponse}. Local work is {@link InMemoryAdapter}'s.
+ *
+ * <p>Local delivery never waits for the transport: a broadcast reaches this server's sockets at
+ * once, even while the transport is down. Requests to the other servers ({@code fetchSockets},
+ * {@code serverSideEmitWithAck}) wait at most the requests timeout (5 s unless set), then fail.
+ * Nothing here blocks; timers run on Reactor's parallel scheduler.
+ */
+public abstract class ClusterAdapter extends InMemoryAdapter {
+
+    /** The uid emitters publish with; never counted as a server. */
+    public static final String EMITTER_UID = "emitter";
+
+    /** The reference default of every cluster request. */
+    public static final Duration DEFAULT_REQUESTS_TIMEOUT = Duration.ofSeconds(5);
+
+    private static final System.Logger LOG = System.getLogger(ClusterAdapter.class.getName());
+        private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    /** This server's uid in this namespace: 16 hex characters, like the reference. */
+    protected final String uid = randomId();
+    /** Encodes and decodes messages. */
+    protected final ClusterMessageCodec codec;
+    private final Duration requestsTimeout;
+    private final Map<String, AckRequest> ackRequests = new ConcurrentHashMap<>();
+    private final Map<String, Request> requests = new ConcurrentHashMap<>();
+
+    protected ClusterAdapter(LocalNamespace namespace, ClusterMessageCodec codec, Duration requestsTimeout) {
+        super(namespace);
+        this.codec = codec;
+        this.requestsTimeout = requestsTimeout == null ? DEFAULT_REQUESTS_TIMEOUT : requestsTimeout;
+    }
+
+    /**
+     * 16 random hex characters, as the reference's {@code randomBytes(8).toString("hex")}; ids need to be
+     * unique, not secret, and SecureRandom may read /dev/urandom on an event loop.
+     */
+    public static String randomId() {
+        byte[] bytes = new byte[8];
+        java.util.concurrent.ThreadLocalRandom.current().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    /** This server's uid in this namespace. */
+    public String uid() {
+        return uid;
+    }
+
+    /** How long requests to the other servers wait for their answers. */
+    public Duration requestsTimeout() {
+        return requestsTimeout;
+    }
+
+    /** Publishes a message to every server of the namespace; completes with its offset ({@code ""} if none). */
+    protected abstract CompletableFuture<String> doPublish(ClusterMessage message);
+
+    /** Publishes a response to the server that sent a request. */
+    protected abstract CompletableFuture<Void> doPublishResponse(String requesterUid, ClusterMessage response);
+
+    /** The uids of the servers expected to answer a request, or {@code null} to count answers instead. */
+    protected Set<String> expectedResponders() {
+        return null;
+    }
+
+    /** Publishes, logging (not throwing) a failure: the cluster part of an operation is best effort. */
+    protected CompletableFuture<String> publish(ClusterMessage message) {
+        CompletableFuture<String> result;
+        try {
+            result = doPublish(message);
+        } catch (RuntimeException e) {
+            result = CompletableFuture.failedFuture(e);
+        }
+        return result.whenComplete((offset, error) -> {
+            if (error != null) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "could not publish message of type " + message.type()
+                        + " in namespace " + namespace.name() + ": " + error);
+            }
+        });
+    }
+
+    /** Publishes a response, logging a failure. */
+    protected void publishResponse(String requesterUid, ClusterMessage response) {
+        try {
+            doPublishResponse(requesterUid, response).whenComplete((ignored, error) -> {
+                if (error != null) {
+                    LOG.log(System.Logger.Level.DEBUG, () -> "could not publish response of type " + response.type()
+                            + " to " + requesterUid + ": " + error);
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "could not publish response to " + requesterUid + ": " + e);
+        }
+    }
+
+    // ---- receiving
+
+    /** Handles a message from another server; ignores its own and other namespaces'. */
+    protected void onMessage(ClusterMessage message, String offset) {
+        if (message == null || uid.equals(message.uid()) || !namespace.name().equals(message.nsp())) {
+            return;
+        }
+        try {
+            dispatch(message);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "ignoring cluster message of type " + message.type()
+                    + " in namespace " + namespace.name() + " that could not be handled: " + e, e);
+        }
+    }
+
+    private void dispatch(ClusterMessage message) {
+        if (message instanceof Broadcast m) {
+            Packet packet = ClusterMessageCodec.packet(m.packet(), namespace.name());
+            if (packet == null) {
+                return;
+            }
+            if (m.requestId() == null) {
+                super.broadcast(packet, m.options());
+            } else {
+                String requester = m.uid();
+                super.broadcastWithAck(packet, m.options(),
+                        count -> publishResponse(requester,
+                        new BroadcastClientCount(uid, namespace.name(), m.requestId(), count)),
+                        arg -> publishResponse(requester,
+                        new BroadcastAck(uid, namespace.name(), m.requestId(), arg)));
+            }
+        } else if (message instanceof SocketsJoin m) {
+            super.addSockets(m.options(), new LinkedHashSet<>(m.rooms()));
+        } else if (message instanceof SocketsLeave m) {
+            super.delSockets(m.options(), new LinkedHashSet<>(m.rooms()));
+        } else if (message instanceof DisconnectSockets m) {
+            super.disconnectSockets(m.options(), m.close());
+        } else if (message instanceof FetchSockets m) {
+            super.fetchSockets(m.options()).thenAccept(sockets -> publishResponse(m.uid(),
+                    new FetchSocketsResponse(uid, namespace.name(), m.requestId(),
+                    sockets.stream().map(codec::socketTree).toList())));
+        } else if (message instanceof ServerSideEmit m) {
+            List<JsonNode> args = new ArrayList<>();
+            m.packet().forEach(args::add);
+            if (m.requestId() == null) {
+                namespace.onServerSideEmit(args, null);
+            } else {
+                String requester = m.uid();
+                namespace.onServerSideEmit(args, reply -> publishResponse(requester,
+                        new ServerSideEmitResponse(uid, namespace.name(), m.requestId(), codec.tree(reply))));
+            }
+        } else if (message instanceof FetchSocketsResponse m) {
+            onResponse(m);
+        } else if (message instanceof ServerSideEmitResponse m) {
+            onResponse(m);
+        } else if (message instanceof BroadcastClientCount m) {
+            onResponse(m);
+        } else if (message instanceof BroadcastAck m) {
+            onResponse(m);
+        }
+        // heartbeats and goodbyes only matter to ClusterAdapterWithHeartbeat
+    }
+
+    /** Handles a response to one of this server's requests; unknown request ids are ignored. */
+    protected void onResponse(ClusterMessage response) {
+        if (response == null) {
+            return;
+        }
+        if (response instanceof BroadcastClientCount m) {
+            AckRequest request = ackRequests.get(m.requestId());
+            if (request != null) {
+                request.clientCount().accept(m.clientCount());
+            }
+        } else if (response instanceof BroadcastAck m) {
+            AckRequest request = ackRequests.get(m.requestId());
+            if (request != null) {
+                request.ack().accept(m.packet());
+            }
+        } else if (response instanceof FetchSocketsResponse m) {
+            Request request = requests.get(m.requestId());
+            if (request != null) {
+                request.answer(m.uid(), m.sockets());
+            }
+        } else if (response instanceof ServerSideEmitResponse m) {
+            Request request = requests.get(m.requestId());
+            if (request != null) {
+                request.answer(m.uid(), List.of(m.packet()));
+            }
+        } else {
+        }
+    }
+
+    /** A server left: requests stop waiting for it. */
+    protected void forgetResponder(String serverUid) {
+        requests.values().forEach(request -> request.forget(serverUid));
+    }
+
+    // ---- operations
+
+    @Override
+    public CompletableFuture<Void> broadcast(Packet packet, BroadcastOptions options) {
+        if (!options.flags().local()) {
+            publish(new Broadcast(uid, namespace.name(), codec.packetTree(packet.withNamespace(namespace.name())),
+                    options, null));
+        }
+        return super.broadcast(packet, options);
+    }
+
+    @Override
+    public void broadcastWithAck(Packet packet, BroadcastOptions options, IntConsumer clientCount,
+            Consumer<JsonNode> response) {
+        if (!options.flags().local()) {
+            String requestId = randomId();
+            ackRequests.put(requestId, new AckRequest(clientCount, response));
+            Duration timeout = options.flags().timeout() != null ? options.flags().timeout() : requestsTimeout;
+            Schedulers.parallel().schedule(() -> ackRequests.remove(requestId), timeout.toMillis(), TimeUnit.MILLISECONDS);
+            // the packet id is local to each server; receivers assign their own
+            publish(new Broadcast(uid, namespace.name(), codec.packetTree(packet.withNamespace(namespace.name())),
+                    options, requestId));
+        }
+        super.broadcastWithAck(packet, options, clientCount, response);
+    }
+
+    @Override
+    public CompletableFuture<Void> addSockets(BroadcastOptions options, Set<String> rooms) {
+        if (!options.flags().local()) {
+            publish(new SocketsJoin(uid, namespace.name(), options, List.copyOf(rooms)));
+        }
+        return super.addSockets(options, rooms);
+    }
+
+    @Override
+    public CompletableFuture<Void> delSockets(BroadcastOptions options, Set<String> rooms) {
+        if (!options.flags().local()) {
+            publish(new SocketsLeave(uid, namespace.name(), options, List.copyOf(rooms)));
+        }
+        return super.delSockets(options, rooms);
+    }
+
+    @Override
+    public CompletableFuture<Void> disconnectSockets(BroadcastOptions options, boolean close) {
+        if (!options.flags().local()) {
+            publish(new DisconnectSockets(uid, namespace.name(), options, close));
+        }
+        return super.disconnectSockets(options, close);
+    }
+
+    @Override
+    public CompletableFuture<Set<String>> sockets(Set<String> rooms) {
+        return fetchSockets(new BroadcastOptions(rooms, Set.of(), dev.socketeer.adapter.BroadcastFlags.NONE))
+                .thenApply(sockets -> {
+                    Set<String> ids = new LinkedHashSet<>();
+                    sockets.forEach(socket -> ids.add(socket.id()));
+                    return ids;
+                });
+    }
+
+    /** The union of the rooms of every socket of the cluster (the cluster protocol has no room listing). */
+    @Override
+    public CompletableFuture<Set<String>> allRooms() {
+        return fetchSockets(new BroadcastOptions(Set.of(), Set.of(), dev.socketeer.adapter.BroadcastFlags.NONE))
+                .thenApply(sockets -> {
+                    Set<String> rooms = new LinkedHashSet<>(rooms());
+                    sockets.forEach(socket -> rooms.addAll(socket.rooms()));
+                    return rooms;
+                });
+    }
+
+    @Override
+    public CompletableFuture<List<SocketDetails>> fetchSockets(BroadcastOptions options) {
+        CompletableFuture<List<SocketDetails>> local = super.fetchSockets(options);
+        if (options.flags().local()) {
+            return local;
+        }
+        Duration timeout = options.flags().timeout() != null ? options.flags().timeout() : requestsTimeout;
+        return local.thenCompose(localSockets -> request(timeout,
+                requestId -> new FetchSockets(uid, namespace.name(), options, requestId))
+                .thenApply(answers -> {
+                    List<SocketDetails> all = new ArrayList<>(localSockets);
+                    answers.forEach(socket -> all.add(codec.socketDetails(socket)));
+                    return all;
+                }));
+    }
+
+    @Override
+    public CompletableFuture<Void> serverSideEmit(List<?> packet) {
+        return publish(new ServerSideEmit(uid, namespace.name(), codec.tree(packet), null)).thenApply(offset -> null);
+    }
+
+    @Override
+    public CompletableFuture<List<JsonNode>> serverSideEmitWithAck(List<?> packet, Duration timeout) {
+        JsonNode tree = codec.tree(packet);
+        return request(timeout != null ? timeout : requestsTimeout,
+                requestId -> new ServerSideEmit(uid, namespace.name(), tree, requestId))
+                .exceptionallyCompose(error -> {
+                    Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+                    if (cause instanceof ClusterRequestTimeoutException timedOut) {
+                        return CompletableFuture.failedFuture(new AckTimeoutException(timedOut.partial()));
+                    }
+                    return CompletableFuture.failedFuture(cause);
+                });
+    }
+
+    /**
+     * Publishes a request and collects one answer per other server (each answer may hold several
+     * values); fails with a {@link TimeoutException} naming how many answers were missing.
+     */
+    private CompletableFuture<List<JsonNode>> request(Duration timeout,
+            java.util.function.Function<String, ClusterMessage> message) {
+        Set<String> responders = expectedResponders();
+        CompletableFuture<Integer> expected = responders != null
+                ? CompletableFuture.completedFuture(responders.size())
+                : serverCount().thenApply(count -> count - 1);
+        return expected.thenCompose(count -> {
+            if (count <= 0) {
+                return CompletableFuture.completedFuture(List.<JsonNode>of());
+            }
+            String requestId = randomId();
+            Request request = new Request(count, responders == null ? null : ConcurrentHashMap.newKeySet());
+            if (responders != null) {
+                request.missing.addAll(responders);
+            }
+            requests.put(requestId, request);
+            Disposable timer = Schedulers.parallel().schedule(() -> {
+                if (requests.remove(requestId) != null) {
+                    request.timeOut();
+                }
+            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+            request.result.whenComplete((answers, error) -> {
+                timer.dispose();
+                requests.remove(requestId);
+            });
+            publish(message.apply(requestId));
+            return request.result;
+        });
+    }
+
+    private record AckRequest(IntConsumer clientCount, Consumer<JsonNode> ack) {
+    }
+
+    private static final class Request {
+
+        final CompletableFuture<List<JsonNode>> result = new CompletableFuture<>();
+        final Set<String> missing;
+        private final int expected;
+        private int current;
+        private final List<JsonNode> answers = new ArrayList<>();
+
+        Request(int expected, Set<String> missing) {
+            this.expected = expected;
+            this.missing = missing;
+        }
+
+        synchronized void answer(String from, List<JsonNode> values) {
+            if (result.isDone()) {
+                return;
+            }
+            answers.addAll(values);
+            current++;
+            if (missing != null) {
+                missing.remove(from);
+            }
+            completeIfDone();
+        }
+
+        synchronized void forget(String server) {
+            if (missing != null && missing.remove(server)) {
+                completeIfDone();
+            }
+        }
+
+        private void completeIfDone() {
+            if (missing != null ? missing.isEmpty() : current >= expected) {
+                result.complete(List.copyOf(answers));
+            }
+        }
+
+        synchronized void timeOut() {
+            String message = missing != null
+                    ? "timeout reached: missing " + missing.size() + " responses"
+                    : "timeout reached: only " + current + " responses received out of " + expected;
+            result.completeExceptionally(new ClusterRequestTimeoutException(message, List.copyOf(answers)));
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package dev.socketeer.adapter.postgres;
+
+import dev.socketeer.adapter.BroadcastFlags;
+import dev.socketeer.adapter.BroadcastOptions;
+import dev.socketeer.adapter.cluster.ClusterAdapter;
+import dev.socketeer.adapter.cluster.ClusterMessage;
+import dev.socketeer.adapter.cluster.ClusterMessageCodec;
+import dev.socketeer.protocol.socketio.Packet;
+import io.r2dbc.postgresql.PostgresqlConnectionFactory;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Sends Socket.IO events and commands to the servers of a Postgres cluster (Java, or Node on
+ * {@code @socket.io/postgres-adapter}) from any application, without a Socket.IO server, in the
+ * format of {@code @socket.io/postgres-emitter} 0.1 — plus the top-level {@code nsp} that the Node
+ * adapter needs and that emitter forgets. Immutable: {@link #of}, {@link #to}, {@link #except} and
+ * the flags return new emitters sharing the connection.
+ *
+ * <pre>{@code
+ * emitter.of("/chat").to("room1").except("room2").emit("message", "hello");
+ * }</pre>
+ */
+public final class PostgresEmitter implements AutoCloseable {
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final PostgresPubSub pubSub;
+    private final ClusterMessageCodec codec;
+    private final String nsp;
+    private final Set<String> rooms;
+    private final Set<String> except;
+    private final BroadcastFlags flags;
+
+    /**
+     * An emitter on the main namespace; one publishing connection is opened in the background now
+     * (and comes back by itself when lost).
+     *
+     * @param options only the channel prefix, table name and payload threshold matter here
+     */
+    public PostgresEmitter(PostgresqlConnectionFactory connectionFactory, PostgresAdapterOptions options,
+            JsonMapper mapper) {
+        this(new PostgresPubSub(connectionFactory, options, new ClusterMessageCodec(mapper), false),
+                new ClusterMessageCodec(mapper), "/", Set.of(), Set.of(), BroadcastFlags.NONE);
+    }
+
+    private PostgresEmitter(PostgresPubSub pubSub, ClusterMessageCodec codec, String nsp, Set<String> rooms,
+            Set<String> except, BroadcastFlags flags) {
+        this.pubSub = pubSub;
+        this.codec = codec;
+        this.nsp = nsp;
+        this.rooms = rooms;
+        this.except = except;
+        this.flags = flags;
+    }
+
+    /**
+     * The emitter of another namespace ({@code "chat"} and {@code "/chat"} are the same).
+     *
+     * @throws IllegalArgumentException when the namespace's channel would pass Postgres' 63-byte limit
+     */
+    public PostgresEmitter of(String namespace) {
+        String name = namespace.startsWith("/") ? namespace : "/" + namespace;
+        pubSub.channelOf(name);
+        return new PostgresEmitter(pubSub, codec, name, Set.of(), Set.of(), BroadcastFlags.NONE);
+    }
+
+    /** Targets these rooms too. */
+    public PostgresEmitter to(String... rooms) {
+        return to(Arrays.asList(rooms));
+    }
+
+    /** Targets these rooms too. */
+    public PostgresEmitter to(Collection<String> rooms) {
+        Set<String> union = new LinkedHashSet<>(this.rooms);
+        union.addAll(rooms);
+        return new PostgresEmitter(pubSub, codec, nsp, Set.copyOf(union), except, flags);
+    }
+
+    /** Same as {@link #to}. */
+    public PostgresEmitter in(String... rooms) {
+        return to(rooms);
+    }
+
+    /** Skips the sockets in these rooms. */
+    public PostgresEmitter except(String... rooms) {
+        Set<String> union = new LinkedHashSet<>(except);
+        union.addAll(Arrays.asList(rooms));
+        return new PostgresEmitter(pubSub, codec, nsp, this.rooms, Set.copyOf(union), flags);
+    }
+
+    /** Recipients whose transport is not writable may miss the event. */
+    public PostgresEmitter asVolatile() {
+        return new PostgresEmitter(pubSub, codec, nsp, rooms, except, flags.withVolatile(true));
+    }
+
+    /** Whether the event may be compressed. */
+    public PostgresEmitter compress(boolean compress) {
+        return new PostgresEmitter(pubSub, codec, nsp, rooms, except, flags.withCompress(compress));
+    }
+
+    /** Emits an event to the targeted sockets of every server; completes when Postgres took it. */
+    public CompletableFuture<Void> emit(String event, Object... args) {
+        ObjectNode packet = NODES.objectNode();
+        packet.put("type", 2);
+        packet.set("data", codec.tree(eventArgs(event, args)));
+        packet.put("nsp", nsp);
+        return publish(new ClusterMessage.Broadcast(ClusterAdapter.EMITTER_UID, nsp, packet, options(), null));
+    }
+
+    /** Makes the targeted sockets join rooms, on every server. */
+    public CompletableFuture<Void> socketsJoin(String... rooms) {
+        return publish(new ClusterMessage.SocketsJoin(ClusterAdapter.EMITTER_UID, nsp, options(), List.of(rooms)));
+    }
+
+    /** Makes the targeted sockets leave rooms, on every server. */
+    public CompletableFuture<Void> socketsLeave(String... rooms) {
+        return publish(new ClusterMessage.SocketsLeave(ClusterAdapter.EMITTER_UID, nsp, options(), List.of(rooms)));
+    }
+
+    /** Disconnects the targeted sockets ({@code close}: their whole connections). */
+    public CompletableFuture<Void> disconnectSockets(boolean close) {
+        return publish(new ClusterMessage.DisconnectSockets(ClusterAdapter.EMITTER_UID, nsp, options(), close));
+    }
+
+    /** Emits an event to every server's {@code onServerSideEmit} listeners (no acknowledgement). */
+    public CompletableFuture<Void> serverSideEmit(String event, Object... args) {
+        return publish(new ClusterMessage.ServerSideEmit(ClusterAdapter.EMITTER_UID, nsp,
+                codec.tree(eventArgs(event, args)), null));
+    }
+
+    private static List<Object> eventArgs(String event, Object[] args) {
+        if (event == null || Packet.RESERVED_EVENTS.contains(event)) {
+            throw new IllegalArgumentException("\"" + event + "\" is a reserved event name");
+        }
+        List<Object> data = new ArrayList<>(args.length + 1);
+        data.add(event);
+        data.addAll(Arrays.asList(args));
+        return data;
+    }
+
+    private BroadcastOptions options() {
+        return new BroadcastOptions(rooms, except, flags);
+    }
+
+    private CompletableFuture<Void> publish(ClusterMessage message) {
+        return pubSub.publish(message);
+    }
+
+    /** Whether the Postgres connection is up. */
+    public boolean isConnected() {
+        return pubSub.isConnected();
+    }
+
+    /** Closes the connection (all emitters derived from this one share it). */
+    @Override
+    public void close() {
+        pubSub.close();
+    }
+}

@@ -1,0 +1,379 @@
+package dev.socketeer.adapter.postgres;
+
+import dev.socketeer.adapter.cluster.ClusterMessage;
+import dev.socketeer.adapter.cluster.ClusterMessageCodec;
+import dev.socketeer.adapter.cluster.MsgPack;
+import io.r2dbc.postgresql.PostgresqlConnectionFactory;
+import io.r2dbc.postgresql.api.Notification;
+import io.r2dbc.postgresql.api.PostgresqlConnection;
+import io.r2dbc.postgresql.api.PostgresqlResult;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The Postgres side of the adapter and of the emitter, as {@code PubSubClient} of
+ * {@code @socket.io/postgres-adapter}: one connection LISTENs on the channel of every namespace,
+ * another one publishes ({@code pg_notify}), stores and fetches attachments and deletes old ones.
+ * Each connection reconnects by itself after 1 to 3 s when lost (the listening one LISTENs again to
+ * every channel); meanwhile publications fail at once. One log line when an outage starts, one
+ * when it ends.
+ *
+ * <p>Threads: notifications arrive on r2dbc-postgresql's event loop and are handed to the
+ * namespace handlers there; nothing here blocks.
+ */
+final class PostgresPubSub implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(PostgresPubSub.class.getName());
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final PostgresqlConnectionFactory factory;
+    private final PostgresAdapterOptions options;
+    private final ClusterMessageCodec codec;
+    private final Map<String, Channel> channels = new ConcurrentHashMap<>();
+    private final Link listener;
+    private final Link commands;
+    private final AtomicBoolean down = new AtomicBoolean();
+    private final Disposable cleanup;
+    private volatile boolean closed;
+
+    /** A LISTENed channel: its namespace, whose own messages to skip, and where messages go. */
+    private record Channel(String nsp, Predicate<String> isOwnUid, Consumer<ClusterMessage> handler) {
+    }
+
+    /**
+     * @param listen whether to LISTEN, create the table and clean it up (an adapter) or only publish
+     *     (an emitter)
+     */
+    PostgresPubSub(PostgresqlConnectionFactory factory, PostgresAdapterOptions options, ClusterMessageCodec codec,
+            boolean listen) {
+        this.factory = factory;
+        this.options = options;
+        this.codec = codec;
+        this.commands = new Link("publishing", false);
+        this.listener = listen ? new Link("listening", true) : null;
+        this.cleanup = listen ? Schedulers.parallel().schedulePeriodically(this::deleteOldAttachments,
+                options.cleanupInterval().toMillis(), options.cleanupInterval().toMillis(), TimeUnit.MILLISECONDS)
+                : null;
+        commands.connect();
+        if (listener != null) {
+            listener.connect();
+        }
+    }
+
+    /** Whether every connection is up. */
+    boolean isConnected() {
+        return commands.current != null && (listener == null || listener.current != null);
+    }
+
+    /**
+     * The channel of a namespace; refuses names Postgres would truncate (identifiers are at most 63
+     * bytes), which would mix namespaces sharing a prefix.
+     */
+    String channelOf(String namespace) {
+        String channel = options.channel(namespace);
+        int bytes = channel.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > PostgresAdapterOptions.MAX_IDENTIFIER_BYTES) {
+            throw new IllegalArgumentException("Namespace '" + namespace + "' cannot use the Postgres adapter: its"
+                    + " channel '" + channel + "' is " + bytes + " bytes long and Postgres truncates identifiers to "
+                    + PostgresAdapterOptions.MAX_IDENTIFIER_BYTES + " bytes; use a shorter namespace name or a"
+                    + " shorter channel prefix (socketio.adapter.postgres.channel-prefix)");
+        }
+        return channel;
+    }
+
+    /** LISTENs to a namespace's channel; completes once listening (or at once while disconnected). */
+    CompletableFuture<Void> listen(String namespace, Predicate<String> isOwnUid, Consumer<ClusterMessage> handler) {
+        String channel = channelOf(namespace);
+        channels.put(channel, new Channel(namespace, isOwnUid, handler));
+        PostgresqlConnection connection = listener.current;
+        if (connection == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return run(connection, "LISTEN " + quote(channel)).onErrorResume(error -> Mono.empty()).toFuture();
+    }
+
+    /** Stops listening to a namespace's channel. */
+    CompletableFuture<Void> unlisten(String namespace) {
+        String channel = options.channel(namespace);
+        channels.remove(channel);
+        PostgresqlConnection connection = listener == null ? null : listener.current;
+        if (connection == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return run(connection, "UNLISTEN " + quote(channel)).onErrorResume(error -> Mono.empty()).toFuture();
+    }
+
+    /**
+     * Publishes a message on its namespace's channel: a notification with its JSON, or, when it
+     * carries binary (types 3, 9, 10, 12) or its JSON reaches the threshold, a row holding its
+     * MessagePack and a notification {@code {"uid","type","attachmentId"}}.
+     */
+    CompletableFuture<Void> publish(ClusterMessage message) {
+        return publish(codec.toTree(message), message.nsp());
+    }
+
+    /** Publishes a wire object ({@code {type, data?, uid, nsp?}}) on a namespace's channel. */
+    CompletableFuture<Void> publish(ObjectNode message, String namespace) {
+        PostgresqlConnection connection = commands.current;
+        if (connection == null || closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException(
+                    "the Postgres connection is down (the adapter reconnects by itself)"));
+        }
+        String channel = channelOf(namespace);
+        int type = message.path("type").asInt();
+        byte[] json = codec.encodeJson(message);
+        boolean binary = (type == 3 || type == 9 || type == 10 || type == 12) && MsgPack.hasBinary(message);
+        Mono<Void> done;
+        if (binary || json.length >= options.payloadThreshold()) {
+            byte[] payload = MsgPack.encode(message);
+            done = connection.createStatement("INSERT INTO " + options.tableName()
+                            + " (payload) VALUES (decode('" + Base64.getEncoder().encodeToString(payload)
+                            + "', 'base64')) RETURNING id")
+                    .execute()
+                    .flatMap(result -> result.map((row, metadata) -> row.get(0, Long.class)))
+                    .next()
+                    .flatMap(id -> {
+                        ObjectNode header = NODES.objectNode();
+                        header.set("uid", message.get("uid"));
+                        header.put("type", type);
+                        header.put("attachmentId", Long.toString(id));
+                        return notify(connection, channel, new String(codec.encodeJson(header), StandardCharsets.UTF_8));
+                    });
+        } else {
+            done = notify(connection, channel, new String(json, StandardCharsets.UTF_8));
+        }
+        return done.toFuture();
+    }
+
+    private static Mono<Void> notify(PostgresqlConnection connection, String channel, String payload) {
+        return connection.createStatement("SELECT pg_notify(" + literal(channel) + ", " + literal(payload) + ")")
+                .execute()
+                .flatMap(PostgresqlResult::getRowsUpdated)
+                .then();
+    }
+
+    private static Mono<Void> run(PostgresqlConnection connection, String sql) {
+        return connection.createStatement(sql).execute().flatMap(PostgresqlResult::getRowsUpdated).then();
+    }
+
+    /**
+     * A string literal. Statements carry no bound parameters on purpose: r2dbc-postgresql 1.1 leaks
+     * the buffers of bound parameters when the connection drops under a statement (the restart test
+     * caught it), while the simple query protocol has nothing to leak. An escape string
+     * ({@code E'...'}) reads backslashes the same whatever {@code standard_conforming_strings} says;
+     * JSON text holds no NUL.
+     */
+    static String literal(String value) {
+        return "E'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
+    }
+
+    /** A quoted identifier, as the reference's {@code LISTEN "<channel>"}. */
+    static String quote(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+
+    private void onNotification(Notification notification) {
+        Channel channel = channels.get(notification.getName());
+        String payload = notification.getParameter();
+        if (channel == null || payload == null) {
+            return;
+        }
+        try {
+            JsonNode tree = codec.parse(payload.getBytes(StandardCharsets.UTF_8));
+            JsonNode attachmentId = tree.get("attachmentId");
+            if (attachmentId == null) {
+                channel.handler().accept(codec.fromTree(tree, channel.nsp()));
+                return;
+            }
+            JsonNode uid = tree.get("uid");
+            if (uid != null && channel.isOwnUid().test(uid.asString())) {
+                return;
+            }
+            fetchAttachment(Long.parseLong(attachmentId.asString()))
+                    .subscribe(bytes -> channel.handler().accept(codec.fromTree(MsgPack.decode(bytes), channel.nsp())),
+                            error -> LOG.log(System.Logger.Level.WARNING, "could not fetch Postgres attachment "
+                                    + attachmentId.asString() + " of channel " + notification.getName() + ": " + error));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "ignoring notification on " + notification.getName()
+                    + " that could not be handled: " + e, e);
+        }
+    }
+
+    private Mono<byte[]> fetchAttachment(long id) {
+        PostgresqlConnection connection = commands.current;
+        if (connection == null) {
+            return Mono.error(new IllegalStateException("the Postgres connection is down"));
+        }
+        return connection.createStatement("SELECT payload FROM " + options.tableName() + " WHERE id = " + id)
+                .execute()
+                .flatMap(result -> result.map((row, metadata) -> {
+                    ByteBuffer buffer = row.get(0, ByteBuffer.class);
+                    byte[] bytes = new byte[buffer.remaining()];
+                    buffer.get(bytes);
+                    return bytes;
+                }))
+                .next()
+                .switchIfEmpty(Mono.error(() -> new IllegalStateException("no such row (already cleaned up?)")));
+    }
+
+    /** Deletes attachments older than the cleanup interval, like the reference. */
+    CompletableFuture<Void> deleteOldAttachments() {
+        PostgresqlConnection connection = commands.current;
+        if (connection == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return run(connection, "DELETE FROM " + options.tableName() + " WHERE created_at < now() - interval '"
+                + options.cleanupInterval().toMillis() + " milliseconds'")
+                .doOnError(error -> LOG.log(System.Logger.Level.DEBUG, () -> "could not clean up "
+                        + options.tableName() + ": " + error))
+                .onErrorResume(error -> Mono.empty())
+                .toFuture();
+    }
+
+    private void lost(Link link, Throwable error) {
+        if (!closed && down.compareAndSet(false, true)) {
+            LOG.log(System.Logger.Level.WARNING, "Socket.IO Postgres adapter lost its " + link.role
+                    + " connection" + (error == null ? "" : " (" + error + ")") + "; local delivery continues,"
+                    + " cross-server messages are dropped until it reconnects");
+        }
+    }
+
+    private void connected() {
+        if (isConnected() && down.compareAndSet(true, false)) {
+            LOG.log(System.Logger.Level.INFO, "Socket.IO Postgres adapter reconnected; cross-server delivery resumes");
+        }
+    }
+
+    /** One connection that comes back by itself. */
+    private final class Link {
+
+        final String role;
+        final boolean listens;
+        final AtomicInteger attempts = new AtomicInteger();
+        volatile PostgresqlConnection current;
+        volatile Disposable pending;
+
+        Link(String role, boolean listens) {
+            this.role = role;
+            this.listens = listens;
+        }
+
+        void connect() {
+            if (closed) {
+                return;
+            }
+            pending = factory.create().subscribe(this::onConnected, error -> {
+                lost(this, error);
+                LOG.log(System.Logger.Level.DEBUG, () -> "Postgres " + role + " connection attempt failed: " + error);
+                scheduleReconnect();
+            });
+        }
+
+        private void onConnected(PostgresqlConnection connection) {
+            if (closed) {
+                connection.close().subscribe();
+                return;
+            }
+            AtomicBoolean ended = new AtomicBoolean();
+            Runnable end = () -> {
+                if (ended.compareAndSet(false, true) && current == connection) {
+                    current = null;
+                    lost(this, null);
+                    scheduleReconnect();
+                }
+            };
+            // subscribed before LISTEN so that nothing is missed; it ends when the connection does
+            connection.getNotifications().subscribe(listens ? PostgresPubSub.this::onNotification : n -> { },
+                    error -> end.run(), end);
+            Set<String> listened = Set.copyOf(channels.keySet());
+            Mono<Void> setUp = Mono.empty();
+            if (listens) {
+                if (options.createTable()) {
+                    setUp = run(connection, "CREATE TABLE IF NOT EXISTS " + options.tableName()
+                            + " (id bigserial UNIQUE, created_at timestamptz DEFAULT NOW(), payload bytea)")
+                            // several servers may race to create it; one wins, the others see it exist
+                            .onErrorResume(error -> Mono.empty());
+                }
+                for (String channel : listened) {
+                    setUp = setUp.then(run(connection, "LISTEN " + quote(channel)));
+                }
+            }
+            setUp.subscribe(null, error -> {
+                LOG.log(System.Logger.Level.DEBUG, () -> "Postgres " + role + " set-up failed: " + error);
+                connection.close().subscribe();
+                if (ended.compareAndSet(false, true)) {
+                    lost(this, error);
+                    scheduleReconnect();
+                }
+            }, () -> {
+                if (ended.get()) {
+                    return;
+                }
+                current = connection;
+                attempts.set(0);
+                if (closed) {
+                    connection.close().subscribe();
+                    return;
+                }
+                // a namespace added while we were connecting
+                for (String channel : listens ? channels.keySet() : Set.<String>of()) {
+                    if (listened.contains(channel)) {
+                        continue;
+                    }
+                    run(connection, "LISTEN " + quote(channel)).onErrorResume(e -> Mono.empty()).subscribe();
+                }
+                connected();
+            });
+        }
+
+        private void scheduleReconnect() {
+            if (closed) {
+                return;
+            }
+            attempts.incrementAndGet();
+            long delay = (long) (2000 * (0.5 + ThreadLocalRandom.current().nextDouble()));
+            pending = Schedulers.parallel().schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+        }
+
+        void close() {
+            Disposable p = pending;
+            if (p != null) {
+                p.dispose();
+            }
+            PostgresqlConnection connection = current;
+            current = null;
+            if (connection != null) {
+                connection.close().subscribe(null, error -> { });
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (cleanup != null) {
+            cleanup.dispose();
+        }
+        if (listener != null) {
+            listener.close();
+        }
+        commands.close();
+    }
+}

@@ -1,0 +1,202 @@
+package dev.socketeer.adapter.redis;
+
+import dev.socketeer.adapter.BroadcastFlags;
+import dev.socketeer.adapter.BroadcastOptions;
+import dev.socketeer.adapter.cluster.ClusterMessageCodec;
+import dev.socketeer.adapter.cluster.MsgPack;
+import dev.socketeer.protocol.socketio.Packet;
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisClient;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Sends Socket.IO events and commands to the servers of a Redis cluster (Java or Node, classic
+ * Redis adapter) from any application, without a Socket.IO server, in the format of
+ * {@code @socket.io/redis-emitter} 5.1. Immutable: {@link #of}, {@link #to}, {@link #except} and
+ * the flags return new emitters sharing the connection.
+ *
+ * <pre>{@code
+ * emitter.of("/chat").to("room1").except("room2").emit("message", "hello");
+ * }</pre>
+ */
+public final class RedisEmitter implements AutoCloseable {
+
+    /** The uid emitters publish with. */
+    public static final String UID = "emitter";
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final RedisPubSub redis;
+    private final ClusterMessageCodec codec;
+    private final String key;
+    private final String nsp;
+    private final Set<String> rooms;
+    private final Set<String> except;
+    private final BroadcastFlags flags;
+
+    /** An emitter on the main namespace with the default key {@code socket.io}. */
+    public RedisEmitter(AbstractRedisClient client, JsonMapper mapper) {
+        this(client, "socket.io", mapper);
+    }
+
+    /**
+     * @param client a standalone Lettuce client; one publishing connection is opened now
+     * @param key the channel prefix of the adapters
+     */
+    public RedisEmitter(AbstractRedisClient client, String key, JsonMapper mapper) {
+        this(new RedisPubSub(standalone(client), false, "Socket.IO Redis emitter"), new ClusterMessageCodec(mapper), key, "/", Set.of(), Set.of(),
+                BroadcastFlags.NONE);
+    }
+
+    private RedisEmitter(RedisPubSub redis, ClusterMessageCodec codec, String key, String nsp, Set<String> rooms,
+            Set<String> except, BroadcastFlags flags) {
+        this.redis = redis;
+        this.codec = codec;
+        this.key = key;
+        this.nsp = nsp;
+        this.rooms = rooms;
+        this.except = except;
+        this.flags = flags;
+    }
+
+    private static RedisClient standalone(AbstractRedisClient client) {
+        if (client instanceof RedisClient redisClient) {
+            return redisClient;
+        }
+        throw new IllegalArgumentException("RedisEmitter needs a standalone Redis client, got "
+                + client.getClass().getName());
+    }
+
+    /** The emitter of another namespace ({@code "chat"} and {@code "/chat"} are the same). */
+    public RedisEmitter of(String namespace) {
+        String name = namespace.startsWith("/") ? namespace : "/" + namespace;
+        return new RedisEmitter(redis, codec, key, name, Set.of(), Set.of(), BroadcastFlags.NONE);
+    }
+
+    /** Targets these rooms too. */
+    public RedisEmitter to(String... rooms) {
+        return to(Arrays.asList(rooms));
+    }
+
+    /** Targets these rooms too. */
+    public RedisEmitter to(Collection<String> rooms) {
+        Set<String> union = new LinkedHashSet<>(this.rooms);
+        union.addAll(rooms);
+        return new RedisEmitter(redis, codec, key, nsp, Set.copyOf(union), except, flags);
+    }
+
+    /** Same as {@link #to}. */
+    public RedisEmitter in(String... rooms) {
+        return to(rooms);
+    }
+
+    /** Skips the sockets in these rooms. */
+    public RedisEmitter except(String... rooms) {
+        Set<String> union = new LinkedHashSet<>(except);
+        union.addAll(Arrays.asList(rooms));
+        return new RedisEmitter(redis, codec, key, nsp, this.rooms, Set.copyOf(union), flags);
+    }
+
+    /** Recipients whose transport is not writable may miss the event. */
+    public RedisEmitter asVolatile() {
+        return new RedisEmitter(redis, codec, key, nsp, rooms, except, flags.withVolatile(true));
+    }
+
+    /** Whether the event may be compressed. */
+    public RedisEmitter compress(boolean compress) {
+        return new RedisEmitter(redis, codec, key, nsp, rooms, except, flags.withCompress(compress));
+    }
+
+    /** Emits an event to the targeted sockets; completes when Redis took it. */
+    public CompletableFuture<Void> emit(String event, Object... args) {
+        if (event == null || Packet.RESERVED_EVENTS.contains(event)) {
+            throw new IllegalArgumentException("\"" + event + "\" is a reserved event name");
+        }
+        List<Object> data = new ArrayList<>(args.length + 1);
+        data.add(event);
+        data.addAll(Arrays.asList(args));
+        ObjectNode packet = NODES.objectNode();
+        packet.put("type", 2);
+        packet.set("data", codec.tree(data));
+        packet.put("nsp", nsp);
+        ArrayNode message = NODES.arrayNode();
+        message.add(UID);
+        message.add(packet);
+        message.add(ClusterMessageCodec.options(new BroadcastOptions(rooms, except, flags)));
+        String channel = key + "#" + nsp + "#" + (rooms.size() == 1 ? rooms.iterator().next() + "#" : "");
+        return redis.publish(channel, MsgPack.encode(message)).thenApply(receivers -> null);
+    }
+
+    /** Makes the targeted sockets join rooms, on every server. */
+    public CompletableFuture<Void> socketsJoin(String... rooms) {
+        ObjectNode request = roomRequest(2);
+        ArrayNode array = request.putArray("rooms");
+        Arrays.asList(rooms).forEach(array::add);
+        return request(request);
+    }
+
+    /** Makes the targeted sockets leave rooms, on every server. */
+    public CompletableFuture<Void> socketsLeave(String... rooms) {
+        ObjectNode request = roomRequest(3);
+        ArrayNode array = request.putArray("rooms");
+        Arrays.asList(rooms).forEach(array::add);
+        return request(request);
+    }
+
+    /** Disconnects the targeted sockets ({@code close}: their whole connections). */
+    public CompletableFuture<Void> disconnectSockets(boolean close) {
+        ObjectNode request = roomRequest(4);
+        request.put("close", close);
+        return request(request);
+    }
+
+    /** Emits an event to every server's {@code onServerSideEmit} listeners (no acknowledgement). */
+    public CompletableFuture<Void> serverSideEmit(String event, Object... args) {
+        if (event == null || Packet.RESERVED_EVENTS.contains(event)) {
+            throw new IllegalArgumentException("\"" + event + "\" is a reserved event name");
+        }
+        List<Object> data = new ArrayList<>(args.length + 1);
+        data.add(event);
+        data.addAll(Arrays.asList(args));
+        ObjectNode request = NODES.objectNode();
+        request.put("uid", UID);
+        request.put("type", 6);
+        request.set("data", codec.tree(data));
+        return request(request);
+    }
+
+    private ObjectNode roomRequest(int type) {
+        ObjectNode request = NODES.objectNode();
+        request.put("type", type);
+        ObjectNode opts = request.putObject("opts");
+        ObjectNode encoded = ClusterMessageCodec.options(new BroadcastOptions(rooms, except, flags));
+        opts.set("rooms", encoded.get("rooms"));
+        opts.set("except", encoded.get("except"));
+        return request;
+    }
+
+    private CompletableFuture<Void> request(ObjectNode request) {
+        return redis.publish(key + "-request#" + nsp + "#", codec.encodeJson(request)).thenApply(receivers -> null);
+    }
+
+    /** Whether the Redis connection is up. */
+    public boolean isConnected() {
+        return redis.isConnected();
+    }
+
+    /** Closes the connection (all emitters derived from this one share it). */
+    @Override
+    public void close() {
+        redis.close();
+    }
+}

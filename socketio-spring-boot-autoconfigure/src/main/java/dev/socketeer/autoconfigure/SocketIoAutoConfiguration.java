@@ -1,0 +1,156 @@
+package dev.socketeer.autoconfigure;
+
+import dev.socketeer.adapter.AdapterFactory;
+import dev.socketeer.engine.EngineOptions;
+import dev.socketeer.engine.EngineServer;
+import dev.socketeer.engine.netty.EngineHandlerMapping;
+import dev.socketeer.server.ServerOptions;
+import dev.socketeer.server.SocketIoServer;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.util.ClassUtils;
+import org.springframework.web.reactive.HandlerMapping;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Serves Socket.IO on the application's own WebFlux port: an Engine.IO server, the Socket.IO
+ * server on top of it, the adapter chosen by {@code socketio.adapter.type}, and a
+ * {@link HandlerMapping} that routes {@code socketio.path} to them ahead of the application's
+ * controllers, through the WebFilter chain (Spring Security, CORS).
+ */
+@AutoConfiguration(afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+@ConditionalOnClass(value = { SocketIoServer.class, HandlerMapping.class }, name = "reactor.netty.http.server.HttpServer")
+@ConditionalOnBooleanProperty(name = "socketio.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(SocketIoProperties.class)
+public class SocketIoAutoConfiguration {
+
+    private static final String POSTGRES_CONNECTION_FACTORY = "io.r2dbc.postgresql.PostgresqlConnectionFactory";
+    private static final String MESSAGE_PACK = "org.msgpack.core.MessagePack";
+    private static final String REDIS_CONNECTION_FACTORY =
+            "org.springframework.data.redis.connection.ReactiveRedisConnectionFactory";
+
+
+    @Bean
+    @ConditionalOnMissingBean
+    EngineOptions socketIoEngineOptions(SocketIoProperties properties,
+            ObjectProvider<EngineOptionsCustomizer> customizers) {
+        EngineOptions options = SocketIoOptionsMapper.engineOptions(properties);
+        for (EngineOptionsCustomizer customizer : customizers.orderedStream().toList()) {
+            options = customizer.customize(options);
+        }
+        return options;
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    EngineServer socketIoEngineServer(EngineOptions socketIoEngineOptions) {
+        return new EngineServer(socketIoEngineOptions);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    ServerOptions socketIoServerOptions(SocketIoProperties properties, ObjectProvider<AdapterFactory> adapterFactory,
+            ObjectProvider<JsonMapper> jsonMapper, ApplicationContext context) {
+        AdapterFactory factory = adapterFactory.getIfAvailable();
+        if (factory == null) {
+            throw missingAdapter(properties.getAdapter().getType(), context.getClassLoader());
+        }
+        ServerOptions options = SocketIoOptionsMapper.serverOptions(properties).withAdapterFactory(factory);
+        JsonMapper mapper = jsonMapper.getIfUnique();
+        return mapper != null ? options.withJsonMapper(mapper) : options;
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    SocketIoServer socketIoServer(EngineServer socketIoEngineServer, ServerOptions socketIoServerOptions,
+            ObjectProvider<SocketIoServerCustomizer> customizers) {
+        SocketIoServer server = new SocketIoServer(socketIoEngineServer, socketIoServerOptions);
+        customizers.orderedStream().forEach(customizer -> customizer.customize(server));
+        return server;
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    EngineHandlerMapping socketIoHandlerMapping(SocketIoProperties properties, EngineServer socketIoEngineServer,
+            SocketIoServer socketIoServer, ObjectProvider<EngineIoEndpoint> endpoints) {
+        // SocketIoServer is a parameter so that the Socket.IO layer is attached before the first request.
+        Map<String, EngineServer> mounts = new LinkedHashMap<>();
+        mounts.put(properties.getPath(), socketIoEngineServer);
+        for (EngineIoEndpoint endpoint : endpoints.orderedStream().toList()) {
+            EngineServer previous = mounts.putIfAbsent(endpoint.path(), endpoint.server());
+            if (previous != null) {
+                throw new IllegalStateException("Two Engine.IO endpoints are mounted at '" + endpoint.path()
+                        + "': give the EngineIoEndpoint bean another path or change socketio.path");
+            }
+        }
+        return new EngineHandlerMapping(mounts);
+    }
+
+    /**
+     * Closes the Socket.IO server (every socket disconnects with "server shutting down", adapters
+     * close, connections close) when the context stops, ahead of the web server's graceful
+     * shutdown, so that clients reconnect elsewhere at once instead of waiting for the timeout.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    SocketIoServerLifecycle socketIoServerLifecycle(SocketIoServer socketIoServer) {
+        return new SocketIoServerLifecycle(socketIoServer);
+    }
+
+    static SocketIoConfigurationException missingAdapter(SocketIoProperties.AdapterType type, ClassLoader classLoader) {
+        String name = type.name().toLowerCase(Locale.ROOT);
+        return switch (type) {
+            case REDIS -> ClassUtils.isPresent(REDIS_CONNECTION_FACTORY, classLoader)
+                    ? new SocketIoConfigurationException("socketio.adapter.type", name,
+                            "no Redis adapter is available: this build has no Redis adapter auto-configuration"
+                                    + " or no ReactiveRedisConnectionFactory bean",
+                            "Configure Redis with spring.data.redis.*, or declare an AdapterFactory bean,"
+                                    + " or set socketio.adapter.type=memory.")
+                    : new SocketIoConfigurationException("socketio.adapter.type", name,
+                            "the Redis adapter needs Spring Data Redis, which is not on the classpath",
+                            "Add the dependency org.springframework.boot:spring-boot-starter-data-redis and configure"
+                                    + " spring.data.redis.*, or set socketio.adapter.type=memory.");
+            case POSTGRES -> ClassUtils.isPresent(POSTGRES_CONNECTION_FACTORY, classLoader)
+                    && ClassUtils.isPresent(MESSAGE_PACK, classLoader)
+                    ? new SocketIoConfigurationException("socketio.adapter.type", name,
+                            "no Postgres adapter is available: the Postgres adapter auto-configuration is excluded"
+                                    + " or did not apply",
+                            "Configure the connection with spring.r2dbc.*, spring.datasource.* or"
+                                    + " socketio.adapter.postgres.url, or declare an AdapterFactory bean,"
+                                    + " or set socketio.adapter.type=memory.")
+                    : new SocketIoConfigurationException("socketio.adapter.type", name,
+                            "the Postgres adapter needs r2dbc-postgresql and msgpack-core, which are not both on"
+                                    + " the classpath",
+                            "Add the dependencies org.postgresql:r2dbc-postgresql and org.msgpack:msgpack-core,"
+                                    + " or set socketio.adapter.type=memory.");
+            case MEMORY -> new SocketIoConfigurationException("socketio.adapter.type", name,
+                    "no AdapterFactory bean is available", "Declare an AdapterFactory bean, or remove the one that"
+                            + " replaced the in-memory adapter's configuration.");
+        };
+    }
+
+    /** The in-memory adapter: broadcasts reach the sockets of this process only. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(name = "socketio.adapter.type", havingValue = "memory", matchIfMissing = true)
+    static class InMemoryAdapterConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        AdapterFactory socketIoAdapterFactory() {
+            return AdapterFactory.inMemory();
+        }
+    }
+}

@@ -1,0 +1,392 @@
+package dev.socketeer.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration of the Socket.IO server, under {@code socketio.*}. Defaults equal those of the
+ * Node.js reference server (socket.io 4.8, engine.io 6.6).
+ */
+@ConfigurationProperties("socketio")
+public class SocketIoProperties {
+
+    /** Whether to serve Socket.IO at all. */
+    private boolean enabled = true;
+
+    /** Path the Socket.IO endpoint is served at, on the application's own WebFlux port. */
+    private String path = "/socket.io/";
+
+    /** How often the server sends a ping to each client. */
+    private Duration pingInterval = Duration.ofSeconds(25);
+
+    /** How long the server waits for a pong before it closes the connection. */
+    private Duration pingTimeout = Duration.ofSeconds(20);
+
+    /** How long a client may take to finish the upgrade from long-polling to WebSocket. */
+    private Duration upgradeTimeout = Duration.ofSeconds(10);
+
+    /** How long a client may stay connected without joining any namespace. */
+    private Duration connectTimeout = Duration.ofSeconds(45);
+
+    /** Largest message, WebSocket frame or long-polling request body accepted from a client. */
+    private DataSize maxHttpBufferSize = DataSize.ofBytes(1_000_000);
+
+    /** Transports clients may use, among "polling" and "websocket". */
+    private List<String> transports = List.of("polling", "websocket");
+
+    /** Whether long-polling clients may upgrade to WebSocket. */
+    private boolean allowUpgrades = true;
+
+    /** CORS headers on long-polling responses. */
+    private final Cors cors = new Cors();
+
+    /** The cookie set on the handshake, for sticky sessions. */
+    private final Cookie cookie = new Cookie();
+
+    /** WebSocket permessage-deflate compression (off by default, as in the reference server). */
+    private final PerMessageDeflate perMessageDeflate = new PerMessageDeflate();
+
+    /** gzip/deflate compression of long-polling responses (on by default, as in the reference server). */
+    private final HttpCompression httpCompression = new HttpCompression();
+
+    /** Connection state recovery after a temporary disconnection. */
+    private final ConnectionStateRecovery connectionStateRecovery = new ConnectionStateRecovery();
+
+    /** The adapter that fans broadcasts out. */
+    private final Adapter adapter = new Adapter();
+
+    /** Integration with Spring Security, when it is on the classpath. */
+    private final Security security = new Security();
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public String getPath() {
+        return path;
+    }
+
+    public void setPath(String path) {
+        this.path = path;
+    }
+
+    public Duration getPingInterval() {
+        return pingInterval;
+    }
+
+    public void setPingInterval(Duration pingInterval) {
+        this.pingInterval = pingInterval;
+    }
+
+    public Duration getPingTimeout() {
+        return pingTimeout;
+    }
+
+    public void setPingTimeout(Duration pingTimeout) {
+        this.pingTimeout = pingTimeout;
+    }
+
+    public Duration getUpgradeTimeout() {
+        return upgradeTimeout;
+    }
+
+    public void setUpgradeTimeout(Duration upgradeTimeout) {
+        this.upgradeTimeout = upgradeTimeout;
+    }
+
+    public Duration getConnectTimeout() {
+        return connectTimeout;
+    }
+
+    public void setConnectTimeout(Duration connectTimeout) {
+        this.connectTimeout = connectTimeout;
+    }
+
+    public DataSize getMaxHttpBufferSize() {
+        return maxHttpBufferSize;
+    }
+
+    public void setMaxHttpBufferSize(DataSize maxHttpBufferSize) {
+        this.maxHttpBufferSize = maxHttpBufferSize;
+    }
+
+    public List<String> getTransports() {
+        return transports;
+    }
+
+    public void setTransports(List<String> transports) {
+        this.transports = transports;
+    }
+
+    public boolean isAllowUpgrades() {
+        return allowUpgrades;
+    }
+
+    public void setAllowUpgrades(boolean allowUpgrades) {
+        this.allowUpgrades = allowUpgrades;
+    }
+
+    public Cors getCors() {
+        return cors;
+    }
+
+    public Cookie getCookie() {
+        return cookie;
+    }
+
+    public PerMessageDeflate getPerMessageDeflate() {
+        return perMessageDeflate;
+    }
+
+    public HttpCompression getHttpCompression() {
+        return httpCompression;
+    }
+
+    public ConnectionStateRecovery getConnectionStateRecovery() {
+        return connectionStateRecovery;
+    }
+
+    public Adapter getAdapter() {
+        return adapter;
+    }
+
+    public Security getSecurity() {
+        return security;
+    }
+
+    /** Integration with Spring Security's WebFlux filter chain. */
+    public static class Security {
+
+        /**
+         * Whether requests under the Socket.IO path are exempted from Spring Security's CSRF
+         * protection, which would otherwise refuse every long-polling POST.
+         */
+        private boolean csrfExempt = true;
+
+        public boolean isCsrfExempt() {
+            return csrfExempt;
+        }
+
+        public void setCsrfExempt(boolean csrfExempt) {
+            this.csrfExempt = csrfExempt;
+        }
+    }
+
+    /** CORS headers on long-polling responses. */
+    public static class Cors {
+
+        /** Origins allowed to reach the endpoint from a browser; "*" for any. Empty sends no CORS headers. */
+        private List<String> allowedOrigins = new ArrayList<>();
+
+        /** Whether browsers may send credentials (cookies) along. */
+        private boolean allowCredentials = false;
+
+        public List<String> getAllowedOrigins() {
+            return allowedOrigins;
+        }
+
+        public void setAllowedOrigins(List<String> allowedOrigins) {
+            this.allowedOrigins = allowedOrigins;
+        }
+
+        public boolean isAllowCredentials() {
+            return allowCredentials;
+        }
+
+        public void setAllowCredentials(boolean allowCredentials) {
+            this.allowCredentials = allowCredentials;
+        }
+    }
+
+    /** The cookie set on the handshake, for load balancers that stick sessions by cookie. */
+    public static class Cookie {
+
+        /** Whether to set the cookie. */
+        private boolean enabled = false;
+
+        /** Cookie name. */
+        private String name = "io";
+
+        /** Cookie path. */
+        private String path = "/";
+
+        /** Whether the cookie is HttpOnly. */
+        private boolean httpOnly = true;
+
+        /** SameSite attribute: "Lax", "Strict", "None", or empty for none. */
+        private String sameSite = "Lax";
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getName() {
+            return name;
+        }
+
+        public void setName(String name) {
+            this.name = name;
+        }
+
+        public String getPath() {
+            return path;
+        }
+
+        public void setPath(String path) {
+            this.path = path;
+        }
+
+        public boolean isHttpOnly() {
+            return httpOnly;
+        }
+
+        public void setHttpOnly(boolean httpOnly) {
+            this.httpOnly = httpOnly;
+        }
+
+        public String getSameSite() {
+            return sameSite;
+        }
+
+        public void setSameSite(String sameSite) {
+            this.sameSite = sameSite;
+        }
+    }
+
+    /** Compression of messages above a size threshold. */
+    public abstract static class Compression {
+
+        public abstract boolean isEnabled();
+
+        public abstract DataSize getThreshold();
+    }
+
+    /** WebSocket permessage-deflate, off by default as in the reference server. */
+    public static class PerMessageDeflate extends Compression {
+
+        /** Whether WebSocket messages may be compressed with permessage-deflate. */
+        private boolean enabled = false;
+
+        /** Smallest WebSocket message that is compressed. */
+        private DataSize threshold = DataSize.ofBytes(1024);
+
+        @Override
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        @Override
+        public DataSize getThreshold() {
+            return threshold;
+        }
+
+        public void setThreshold(DataSize threshold) {
+            this.threshold = threshold;
+        }
+    }
+
+    /** gzip/deflate of long-polling responses, on by default as in the reference server. */
+    public static class HttpCompression extends Compression {
+
+        /** Whether long-polling responses may be compressed when the client accepts gzip or deflate. */
+        private boolean enabled = true;
+
+        /** Smallest long-polling response that is compressed. */
+        private DataSize threshold = DataSize.ofBytes(1024);
+
+        @Override
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        @Override
+        public DataSize getThreshold() {
+            return threshold;
+        }
+
+        public void setThreshold(DataSize threshold) {
+            this.threshold = threshold;
+        }
+    }
+
+    /** Connection state recovery: clients that reconnect soon get their id, rooms, data and missed packets back. */
+    public static class ConnectionStateRecovery {
+
+        /** Whether recovery is on. */
+        private boolean enabled = false;
+
+        /** How long a disconnected session is kept for recovery. */
+        private Duration maxDisconnectionDuration = Duration.ofMinutes(2);
+
+        /** Whether a recovered connection skips the namespace middlewares. */
+        private boolean skipMiddlewares = true;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Duration getMaxDisconnectionDuration() {
+            return maxDisconnectionDuration;
+        }
+
+        public void setMaxDisconnectionDuration(Duration maxDisconnectionDuration) {
+            this.maxDisconnectionDuration = maxDisconnectionDuration;
+        }
+
+        public boolean isSkipMiddlewares() {
+            return skipMiddlewares;
+        }
+
+        public void setSkipMiddlewares(boolean skipMiddlewares) {
+            this.skipMiddlewares = skipMiddlewares;
+        }
+    }
+
+    /** Which adapter fans broadcasts out, on one node or across a cluster. */
+    public static class Adapter {
+
+        /** The adapter: "memory" (one node), "redis" or "postgres" (several nodes). */
+        private AdapterType type = AdapterType.MEMORY;
+
+        public AdapterType getType() {
+            return type;
+        }
+
+        public void setType(AdapterType type) {
+            this.type = type;
+        }
+    }
+
+    /** The adapters Socketeer ships. */
+    public enum AdapterType {
+        /** Rooms and broadcasts within this process. */
+        MEMORY,
+        /** Redis pub/sub, wire-compatible with Node's {@code @socket.io/redis-adapter}. */
+        REDIS,
+        /** Postgres LISTEN/NOTIFY, wire-compatible with Node's {@code @socket.io/postgres-adapter}. */
+        POSTGRES
+    }
+}

@@ -1,0 +1,54 @@
+package dev.socketeer.autoconfigure;
+
+import dev.socketeer.server.SocketIoServer;
+import java.util.concurrent.TimeUnit;
+import org.springframework.context.SmartLifecycle;
+import reactor.util.Logger;
+import reactor.util.Loggers;
+
+/**
+ * Closes the {@link SocketIoServer} when the application context stops: every socket disconnects
+ * with reason {@code "server shutting down"}, the adapters close, then every connection closes,
+ * so clients see a transport close and reconnect (to another node) at once.
+ *
+ * <p>Its phase, {@link SmartLifecycle#DEFAULT_PHASE}, is stopped before Boot's graceful web-server
+ * shutdown ({@code DEFAULT_PHASE - 1024}), which would otherwise wait on the open WebSockets
+ * until {@code spring.lifecycle.timeout-per-shutdown-phase}.
+ */
+public class SocketIoServerLifecycle implements SmartLifecycle {
+
+    private static final Logger log = Loggers.getLogger(SocketIoServerLifecycle.class);
+
+    private final SocketIoServer server;
+    private volatile boolean running;
+
+    public SocketIoServerLifecycle(SocketIoServer server) {
+        this.server = server;
+    }
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        try {
+            // adapters (e.g. Redis) may take a moment to unsubscribe; never hold the shutdown for long
+            server.close().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("Socket.IO server did not close cleanly: " + e);
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return DEFAULT_PHASE;
+    }
+}

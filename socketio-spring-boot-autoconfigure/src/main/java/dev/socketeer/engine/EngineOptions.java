@@ -1,0 +1,151 @@
+package dev.socketeer.engine;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Immutable Engine.IO server options; defaults equal the reference server's (engine.io 6.6).
+ *
+ * @param pingInterval how often the server pings (25 s)
+ * @param pingTimeout how long the server waits for the pong before closing (20 s)
+ * @param upgradeTimeout how long an unfinished transport upgrade may take (10 s)
+ * @param maxHttpBufferSize the largest message or polling POST body accepted, in bytes (1 MB);
+ *     also announced as {@code maxPayload}
+ * @param transports the enabled transports, in order of preference ({@code polling}, {@code websocket})
+ * @param allowUpgrades whether polling sessions may upgrade to WebSocket
+ * @param perMessageDeflate WebSocket permessage-deflate; {@code null} turns it off (the default)
+ * @param httpCompression gzip/deflate of polling responses; {@code null} turns it off
+ * @param cors CORS headers on polling responses and errors; {@code null} sends none
+ * @param cookie the {@code io} cookie set on the handshake (sticky sessions); {@code null} sets none
+ * @param allowRequest decides whether a handshake or upgrade may proceed; {@code null} allows all
+ */
+public record EngineOptions(
+        Duration pingInterval,
+        Duration pingTimeout,
+        Duration upgradeTimeout,
+        long maxHttpBufferSize,
+        List<String> transports,
+        boolean allowUpgrades,
+        Compression perMessageDeflate,
+        Compression httpCompression,
+        Cors cors,
+        Cookie cookie,
+        AllowRequest allowRequest) {
+
+    /** The transport names Engine.IO v4 knows. */
+    public static final List<String> ALL_TRANSPORTS = List.of("polling", "websocket");
+
+    public EngineOptions {
+        Objects.requireNonNull(pingInterval, "pingInterval");
+        Objects.requireNonNull(pingTimeout, "pingTimeout");
+        Objects.requireNonNull(upgradeTimeout, "upgradeTimeout");
+        transports = List.copyOf(transports);
+        for (String transport : transports) {
+            if (!ALL_TRANSPORTS.contains(transport)) {
+                throw new IllegalArgumentException("Unknown transport '" + transport + "', expected one of " + ALL_TRANSPORTS);
+            }
+        }
+        if (transports.isEmpty()) {
+            throw new IllegalArgumentException("At least one transport must be enabled");
+        }
+        if (maxHttpBufferSize <= 0) {
+            throw new IllegalArgumentException("maxHttpBufferSize must be positive");
+        }
+    }
+
+    /** The reference server's defaults. */
+    public static EngineOptions defaults() {
+        return new EngineOptions(Duration.ofSeconds(25), Duration.ofSeconds(20), Duration.ofSeconds(10), 1_000_000L,
+                ALL_TRANSPORTS, true, null, new Compression(1024), null, null, null);
+    }
+
+    /** A copy with other heartbeat timings. */
+    public EngineOptions withHeartbeat(Duration pingInterval, Duration pingTimeout) {
+        return new EngineOptions(pingInterval, pingTimeout, upgradeTimeout, maxHttpBufferSize, transports, allowUpgrades,
+                perMessageDeflate, httpCompression, cors, cookie, allowRequest);
+    }
+
+    /** A copy with another upgrade timeout. */
+    public EngineOptions withUpgradeTimeout(Duration upgradeTimeout) {
+        return new EngineOptions(pingInterval, pingTimeout, upgradeTimeout, maxHttpBufferSize, transports, allowUpgrades,
+                perMessageDeflate, httpCompression, cors, cookie, allowRequest);
+    }
+
+    /** A copy with another size limit. */
+    public EngineOptions withMaxHttpBufferSize(long maxHttpBufferSize) {
+        return new EngineOptions(pingInterval, pingTimeout, upgradeTimeout, maxHttpBufferSize, transports, allowUpgrades,
+                perMessageDeflate, httpCompression, cors, cookie, allowRequest);
+    }
+
+    /** A copy with other transports and upgrade policy. */
+    public EngineOptions withTransports(List<String> transports, boolean allowUpgrades) {
+        return new EngineOptions(pingInterval, pingTimeout, upgradeTimeout, maxHttpBufferSize, transports, allowUpgrades,
+                perMessageDeflate, httpCompression, cors, cookie, allowRequest);
+    }
+
+    /** A copy with other compression settings ({@code null} turns one off). */
+    public EngineOptions withCompression(Compression perMessageDeflate, Compression httpCompression) {
+        return new EngineOptions(pingInterval, pingTimeout, upgradeTimeout, maxHttpBufferSize, transports, allowUpgrades,
+                perMessageDeflate, httpCompression, cors, cookie, allowRequest);
+    }
+
+    /** A copy with other CORS settings ({@code null} turns CORS headers off). */
+    public EngineOptions withCors(Cors cors) {
+        return new EngineOptions(pingInterval, pingTimeout, upgradeTimeout, maxHttpBufferSize, transports, allowUpgrades,
+                perMessageDeflate, httpCompression, cors, cookie, allowRequest);
+    }
+
+    /** A copy with another cookie ({@code null} sets none). */
+    public EngineOptions withCookie(Cookie cookie) {
+        return new EngineOptions(pingInterval, pingTimeout, upgradeTimeout, maxHttpBufferSize, transports, allowUpgrades,
+                perMessageDeflate, httpCompression, cors, cookie, allowRequest);
+    }
+
+    /** A copy with another request filter ({@code null} allows all). */
+    public EngineOptions withAllowRequest(AllowRequest allowRequest) {
+        return new EngineOptions(pingInterval, pingTimeout, upgradeTimeout, maxHttpBufferSize, transports, allowUpgrades,
+                perMessageDeflate, httpCompression, cors, cookie, allowRequest);
+    }
+
+    /** Compression above a size threshold, in bytes (the reference default is 1024). */
+    public record Compression(int threshold) {
+    }
+
+    /**
+     * CORS for polling requests.
+     *
+     * @param allowedOrigins allowed origins, or {@code ["*"]} for any (the request origin is echoed
+     *     when credentials are allowed)
+     * @param allowCredentials whether {@code Access-Control-Allow-Credentials: true} is sent
+     */
+    public record Cors(List<String> allowedOrigins, boolean allowCredentials) {
+        public Cors {
+            allowedOrigins = List.copyOf(allowedOrigins);
+        }
+    }
+
+    /**
+     * The cookie set on the handshake response, used by cookie-based sticky load balancing.
+     *
+     * @param name cookie name ({@code io})
+     * @param path cookie path ({@code /})
+     * @param httpOnly whether the cookie is HttpOnly (true)
+     * @param sameSite SameSite attribute ({@code Lax}), or {@code null} for none
+     */
+    public record Cookie(String name, String path, boolean httpOnly, String sameSite) {
+        public static Cookie defaults() {
+            return new Cookie("io", "/", true, "Lax");
+        }
+    }
+
+    /** Decides whether a request may open or upgrade a session. */
+    @FunctionalInterface
+    public interface AllowRequest {
+        /**
+         * @return {@code null} to allow the request, or the message sent with the 403 refusal
+         *     (code 4, "Forbidden" when blank). Must not block.
+         */
+        String check(EngineRequest request);
+    }
+}

@@ -1,0 +1,238 @@
+package dev.socketeer.engine;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.Logger;
+import reactor.util.Loggers;
+
+/**
+ * An Engine.IO v4 server: verifies requests, opens sessions, and hands each new
+ * {@link EngineSocket} to the connection listener. It knows no HTTP library: a mounting layer
+ * (such as {@code dev.socketeer.engine.netty}) turns HTTP requests into calls to
+ * {@link #handlePolling} and WebSocket connections into calls to {@link #verifyUpgrade} and
+ * {@link #onWebSocket}.
+ *
+ * <p>Thread-safe. Timers run on Reactor's parallel scheduler and never block.
+ */
+public final class EngineServer {
+
+    private static final Logger log = Loggers.getLogger(EngineServer.class);
+
+    private final EngineOptions options;
+    private final Scheduler scheduler;
+    private final Base64Id ids = new Base64Id();
+    private final Map<String, ServerEngineSocket> clients = new ConcurrentHashMap<>();
+    private volatile Consumer<EngineSocket> connectionListener = socket -> {
+    };
+    private volatile Consumer<EngineError> connectionErrorListener = error -> {
+    };
+
+    public EngineServer(EngineOptions options) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.scheduler = Schedulers.parallel();
+    }
+
+    /** The options this server was built with. */
+    public EngineOptions options() {
+        return options;
+    }
+
+    /**
+     * Sets what is called once per new session, before any of its messages is delivered; it
+     * normally sets the socket's listener. Must not block.
+     */
+    public void connectionListener(Consumer<EngineSocket> listener) {
+        this.connectionListener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /**
+     * Sets what is told about each refused request (the reference server's
+     * {@code connection_error} event), e.g. to count handshake failures by code. Must be cheap and
+     * must not block.
+     */
+    public void connectionErrorListener(Consumer<EngineError> listener) {
+        this.connectionErrorListener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /** How many sessions are open. */
+    public int clientsCount() {
+        return clients.size();
+    }
+
+    /** The open session with this id, or {@code null}. */
+    public EngineSocket socket(String sid) {
+        return clients.get(sid);
+    }
+
+    /** Closes every session with reason {@code "server shutting down"}: close packet, then transport close. */
+    public void close() {
+        for (ServerEngineSocket socket : List.copyOf(clients.values())) {
+            socket.closeNow("server shutting down");
+        }
+    }
+
+    // ---- for the mounting layer
+
+    /**
+     * Handles one HTTP request that is not a WebSocket upgrade: handshake, poll, data or error.
+     * The exchange is always answered, now or when data is ready.
+     */
+    public void handlePolling(EngineRequest request, PollingExchange exchange) {
+        String method = exchange.method();
+        EngineError error = verify(request, method, false);
+        if (error != null) {
+            notifyConnectionError(error);
+            ServerEngineSocket.respondError(exchange, error);
+            return;
+        }
+        String sid = request.query().get("sid");
+        if (sid != null) {
+            ServerEngineSocket socket = clients.get(sid);
+            if (socket == null) {
+                ServerEngineSocket.respondError(exchange, EngineError.UNKNOWN_SID);
+            } else {
+                socket.onPollingRequest(exchange);
+            }
+            return;
+        }
+        ServerEngineSocket socket = new ServerEngineSocket(this, ids.next(), request, new PollingTransport());
+        clients.put(socket.id(), socket);
+        socket.open(options.allowUpgrades() && options.transports().contains("websocket") ? List.of("websocket") : List.of());
+        exchange.sessionCreated(socket.id());
+        socket.onPollingRequest(exchange);
+        notifyConnection(socket);
+    }
+
+    /**
+     * Checks a WebSocket upgrade request before the upgrade.
+     *
+     * @return {@code null} when the upgrade may proceed, else the error to answer with
+     */
+    public EngineError verifyUpgrade(EngineRequest request) {
+        EngineError error = verify(request, "GET", true);
+        if (error != null) {
+            notifyConnectionError(error);
+        }
+        return error;
+    }
+
+    private void notifyConnectionError(EngineError error) {
+        try {
+            connectionErrorListener.accept(error);
+        } catch (RuntimeException e) {
+            log.error("Engine.IO connection error listener failed", e);
+        }
+    }
+
+    /**
+     * Takes an upgraded WebSocket connection (the request passed {@link #verifyUpgrade}): opens a
+     * session, or starts the upgrade of the polling session named by {@code sid}. A connection
+     * that cannot be used is closed.
+     *
+     * @return what the mounting layer calls with inbound frames and the connection's end
+     */
+    public EngineWebSocket.Inbound onWebSocket(EngineRequest request, EngineWebSocket connection) {
+        WebSocketTransport transport = new WebSocketTransport(connection);
+        String sid = request.query().get("sid");
+        if (sid != null) {
+            ServerEngineSocket socket = clients.get(sid);
+            if (socket == null || socket.isUpgradingOrUpgraded() || !"websocket".equals(request.query().get("transport"))) {
+                connection.close();
+                return IGNORED;
+            }
+            socket.maybeUpgrade(transport);
+            return socket.inbound(transport);
+        }
+        ServerEngineSocket socket = new ServerEngineSocket(this, ids.next(), request, transport);
+        clients.put(socket.id(), socket);
+        socket.open(List.of());
+        notifyConnection(socket);
+        return socket.inbound(transport);
+    }
+
+    private static final EngineWebSocket.Inbound IGNORED = new EngineWebSocket.Inbound() {
+        @Override
+        public void onText(String text) {
+        }
+
+        @Override
+        public void onBinary(byte[] data) {
+        }
+
+        @Override
+        public void onClose(boolean error) {
+        }
+    };
+
+    private void notifyConnection(ServerEngineSocket socket) {
+        try {
+            connectionListener.accept(socket);
+        } catch (RuntimeException e) {
+            log.error("Engine.IO connection listener failed for " + socket, e);
+        }
+    }
+
+    /** The reference's verify() followed by its protocol-version check, in the same order. */
+    private EngineError verify(EngineRequest request, String method, boolean upgrade) {
+        String transport = request.query().get("transport");
+        if (transport == null || !options.transports().contains(transport)) {
+            return EngineError.UNKNOWN_TRANSPORT;
+        }
+        if (hasInvalidHeaderChar(request.header("origin"))) {
+            return EngineError.BAD_REQUEST;
+        }
+        String sid = request.query().get("sid");
+        if (sid != null) {
+            ServerEngineSocket socket = clients.get(sid);
+            if (socket == null || !socket.checkAlive()) {
+                return EngineError.UNKNOWN_SID;
+            }
+            if (!upgrade && !socket.transportName().equals(transport)) {
+                return EngineError.BAD_REQUEST;
+            }
+            return null;
+        }
+        if (!"GET".equals(method)) {
+            return EngineError.BAD_HANDSHAKE_METHOD;
+        }
+        if ("websocket".equals(transport) && !upgrade) {
+            return EngineError.BAD_REQUEST;
+        }
+        if (options.allowRequest() != null) {
+            String refusal = options.allowRequest().check(request);
+            if (refusal != null) {
+                return refusal.isBlank() ? EngineError.FORBIDDEN : new EngineError(EngineError.FORBIDDEN.code(), refusal);
+            }
+        }
+        if (!"4".equals(request.query().get("EIO"))) {
+            return EngineError.UNSUPPORTED_PROTOCOL_VERSION;
+        }
+        return null;
+    }
+
+    private static boolean hasInvalidHeaderChar(String value) {
+        if (value == null) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (!(c == '\t' || (c >= 0x20 && c <= 0x7e) || (c >= 0x80 && c <= 0xff))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    Scheduler scheduler() {
+        return scheduler;
+    }
+
+    void remove(ServerEngineSocket socket) {
+        clients.remove(socket.id(), socket);
+    }
+}

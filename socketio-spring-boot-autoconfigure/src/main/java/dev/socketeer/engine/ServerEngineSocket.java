@@ -1,0 +1,694 @@
+package dev.socketeer.engine;
+
+import dev.socketeer.engine.Transport.Outbound;
+import dev.socketeer.protocol.engineio.EngineCodec;
+import dev.socketeer.protocol.engineio.EngineMessage;
+import dev.socketeer.protocol.engineio.EnginePacket;
+import dev.socketeer.protocol.engineio.EnginePacketType;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import reactor.core.Disposable;
+import reactor.util.Logger;
+import reactor.util.Loggers;
+
+/**
+ * One Engine.IO session: state machine, send buffer, heartbeat and transport upgrade.
+ *
+ * <p>All state is guarded by {@link #lock}. Listener callbacks are queued under the lock and
+ * delivered by {@link #drainEvents()} after it is released, by one thread at a time, so handlers
+ * may send to other sockets (or this one) without deadlocks and never run concurrently.
+ */
+final class ServerEngineSocket implements EngineSocket {
+
+    private static final Logger log = Loggers.getLogger(ServerEngineSocket.class);
+    /** How long a polling session waits for the GET that carries its close packet (as the reference). */
+    private static final long CLOSE_TIMEOUT_MS = 30_000;
+    /**
+     * How long a session closed by the client (POST {@code 1}) lingers for a GET sent in parallel,
+     * which then gets a noop; requests on two connections may be handled in either order here.
+     */
+    private static final long CLIENT_CLOSE_GRACE_MS = 100;
+    /** Like the reference's check interval: a poll that arrives during an upgrade gets a noop after this. */
+    private static final long UPGRADE_NOOP_DELAY_MS = 100;
+
+    private enum State { OPEN, CLOSING, CLOSED }
+
+    private sealed interface Event {
+    }
+
+    private record TextEvent(String text) implements Event {
+    }
+
+    private record BinaryEvent(byte[] data) implements Event {
+    }
+
+    private record CloseEvent(String reason) implements Event {
+    }
+
+    private record UpgradeEvent() implements Event {
+    }
+
+    private final EngineServer server;
+    private final String id;
+    private final EngineRequest request;
+    // An intrinsic lock: critical sections are short and never wait on I/O or a signal, so a
+    // contended event loop waits only for the holder's CPU work.
+    private final Object lock = new Object();
+
+    // Guarded by lock.
+    private State state = State.OPEN;
+    private Transport transport;
+    private List<Outbound> writeBuffer = new ArrayList<>();
+    private boolean bufferCompress;
+    private Disposable pingIntervalTimer;
+    private Disposable pingTimeoutTimer;
+    private long pingDeadlineNanos;
+    private WebSocketTransport upgradeCandidate;
+    private boolean probed;
+    private boolean upgraded;
+    private Disposable upgradeTimer;
+    private Disposable closeTimer;
+    private boolean closeOnNextPoll;
+    private EnginePacketType closeOnNextPollPacket = EnginePacketType.CLOSE;
+    private Disposable upgradeNoopTimer;
+    private String closingReason;
+    private final ArrayDeque<Event> events = new ArrayDeque<>(4); // rarely more than one or two queued
+    private boolean draining;
+    private volatile EngineSocketListener listener;
+
+    ServerEngineSocket(EngineServer server, String id, EngineRequest request, Transport transport) {
+        this.server = server;
+        this.id = id;
+        this.request = request;
+        this.transport = transport;
+    }
+
+    // ---- EngineSocket
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String transportName() {
+        synchronized (lock) {
+            return transport.name();
+        }
+    }
+
+    @Override
+    public EngineRequest request() {
+        return request;
+    }
+
+    @Override
+    public boolean isOpen() {
+        synchronized (lock) {
+            return state == State.OPEN;
+        }
+    }
+
+    @Override
+    public boolean isWritable() {
+        synchronized (lock) {
+            if (state != State.OPEN) {
+                return false;
+            }
+            if (transport instanceof WebSocketTransport ws) {
+                return ws.connection().isWritable();
+            }
+            return transport.writable();
+        }
+    }
+
+    @Override
+    public void send(EngineMessage message) {
+        Objects.requireNonNull(message, "message");
+        synchronized (lock) {
+            if (state == State.OPEN) {
+                buffer(Outbound.message(message, true));
+                flush();
+            }
+        }
+    }
+
+    @Override
+    public void send(List<EngineMessage> messages, boolean compress) {
+        synchronized (lock) {
+            if (state == State.OPEN) {
+                for (EngineMessage message : messages) {
+                    buffer(Outbound.message(message, compress));
+                }
+                flush();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (state != State.OPEN) {
+                return;
+            }
+            state = State.CLOSING;
+            closingReason = "forced close";
+            cancelUpgradeIfNotProbed();
+            if (upgradeCandidate != null) {
+                // The upgrade completes (or fails) first; the close follows it.
+                return;
+            }
+            closeTransport();
+        }
+        drainEvents();
+    }
+
+    @Override
+    public void listener(EngineSocketListener listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+        drainEvents();
+    }
+
+    @Override
+    public String toString() {
+        return "EngineSocket[" + id + "]";
+    }
+
+    // ---- lifecycle, called by EngineServer
+
+    /** Queues the open packet and starts the heartbeat. */
+    void open(List<String> upgrades) {
+        EngineOptions options = server.options();
+        StringBuilder json = new StringBuilder(128).append("{\"sid\":\"").append(id).append("\",\"upgrades\":[");
+        for (int i = 0; i < upgrades.size(); i++) {
+            json.append(i == 0 ? "\"" : ",\"").append(upgrades.get(i)).append('"');
+        }
+        json.append("],\"pingInterval\":").append(options.pingInterval().toMillis())
+                .append(",\"pingTimeout\":").append(options.pingTimeout().toMillis())
+                .append(",\"maxPayload\":").append(options.maxHttpBufferSize()).append('}');
+        synchronized (lock) {
+            schedulePing();
+            buffer(Outbound.control(EnginePacketType.OPEN, json.toString()));
+            flush();
+        }
+    }
+
+    /** Closes the session at once with a close packet where the transport can carry one (server shutdown). */
+    void closeNow(String reason) {
+        synchronized (lock) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            if (transport instanceof PollingTransport polling && polling.writable()) {
+                List<Outbound> packets = takeBuffer();
+                packets.add(Outbound.control(EnginePacketType.CLOSE, ""));
+                polling.send(packets, false);
+            } else if (transport instanceof WebSocketTransport ws) {
+                List<Outbound> packets = takeBuffer();
+                packets.add(Outbound.control(EnginePacketType.CLOSE, ""));
+                ws.send(packets, false);
+            }
+            onClose(reason);
+        }
+        drainEvents();
+    }
+
+    /**
+     * Closes the session when its ping deadline has passed, even if the timer has not fired yet.
+     *
+     * @return whether the socket is still usable
+     */
+    boolean checkAlive() {
+        try {
+        synchronized (lock) {
+            if (state != State.CLOSED && pingDeadlineNanos != 0 && System.nanoTime() - pingDeadlineNanos >= 0) {
+                onClose("ping timeout");
+            }
+            return state != State.CLOSED;
+        }
+    } finally {
+            drainEvents();
+        }
+    }
+
+    boolean isUpgradingOrUpgraded() {
+        synchronized (lock) {
+            return upgradeCandidate != null || upgraded;
+        }
+    }
+
+    // ---- polling requests
+
+    void onPollingRequest(PollingExchange exchange) {
+        try {
+            synchronized (lock) {
+                if (!(transport instanceof PollingTransport polling) || state == State.CLOSED) {
+                    respondError(exchange, EngineError.BAD_REQUEST);
+                    return;
+                }
+                switch (exchange.method()) {
+                    case "GET" -> onPoll(polling, exchange);
+                    case "POST" -> onData(polling, exchange);
+                    default -> exchange.respond(500, null, null, false);
+                }
+            }
+        } finally {
+            drainEvents();
+        }
+    }
+
+    private void onPoll(PollingTransport polling, PollingExchange exchange) {
+        PollingExchange pending = polling.pendingGet();
+        if (pending != null) {
+            // Duplicate poll: the one that arrived last is refused and the session closes, whichever
+            // event loop got here first; the earlier poll receives the close packet.
+            if (exchange.arrivalNanos() - pending.arrivalNanos() < 0) {
+                polling.pendingGet(exchange);
+                exchange.onAbort(() -> onPollAborted(polling, exchange));
+                pending.respond(400, null, null, false);
+            } else {
+                exchange.respond(400, null, null, false);
+            }
+            onClose("transport error");
+            return;
+        }
+        polling.pendingGet(exchange);
+        exchange.onAbort(() -> onPollAborted(polling, exchange));
+        if (state == State.CLOSING && closeOnNextPoll) {
+            List<Outbound> packets = takeBuffer();
+            packets.add(Outbound.control(closeOnNextPollPacket, ""));
+            polling.send(packets, bufferCompress);
+            onClose(closingReason);
+            return;
+        }
+        flush();
+        if (polling.writable() && probed) {
+            // The client is upgrading: let its poll return (unless the upgrade completes first).
+            cancel(upgradeNoopTimer);
+            upgradeNoopTimer = server.scheduler().schedule(() -> {
+                synchronized (lock) {
+                    if (transport == polling && polling.pendingGet() == exchange) {
+                        polling.sendControl(EnginePacketType.NOOP);
+                    }
+                }
+            }, UPGRADE_NOOP_DELAY_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void onPollAborted(PollingTransport polling, PollingExchange exchange) {
+        synchronized (lock) {
+            if (polling.pendingGet() == exchange) {
+                polling.pendingGet(null);
+                onClose("transport error");
+            }
+        }
+        drainEvents();
+    }
+
+    private void onData(PollingTransport polling, PollingExchange exchange) {
+        if (polling.dataInProgress()) {
+            exchange.respond(400, null, null, false);
+            onClose("transport error");
+            return;
+        }
+        String contentType = exchange.contentType();
+        if (contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/octet-stream")) {
+            exchange.respond(400, null, null, false);
+            onClose("transport error");
+            return;
+        }
+        polling.dataInProgress(true);
+        exchange.readBody(server.options().maxHttpBufferSize(), new PollingExchange.BodyCallback() {
+            @Override
+            public void onBody(byte[] body) {
+                onPollingBody(polling, exchange, body);
+            }
+
+            @Override
+            public void onTooLarge() {
+                synchronized (lock) {
+                    polling.dataInProgress(false);
+                }
+                exchange.respond(413, null, null, false);
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                synchronized (lock) {
+                    polling.dataInProgress(false);
+                    onClose("transport error");
+                }
+                drainEvents();
+            }
+        });
+    }
+
+    private void onPollingBody(PollingTransport polling, PollingExchange exchange, byte[] body) {
+        boolean malformed;
+        synchronized (lock) {
+            polling.dataInProgress(false);
+            EngineCodec.DecodedPayload payload = EngineCodec.decodePayload(new String(body, StandardCharsets.UTF_8));
+            for (EnginePacket packet : payload.packets()) {
+                if (packet.type() == EnginePacketType.CLOSE) {
+                    onClientClose(polling);
+                    break;
+                }
+                onPacket(packet);
+            }
+            malformed = payload.malformed();
+            if (malformed) {
+                onClose("parse error");
+            }
+        }
+        if (malformed) {
+            respondError(exchange, EngineError.BAD_REQUEST);
+        } else {
+            exchange.respond(200, "text/html", OK, false);
+        }
+        drainEvents();
+    }
+
+    private void onClientClose(PollingTransport polling) {
+        if (polling.writable() || state != State.OPEN) {
+            polling.sendControl(EnginePacketType.NOOP);
+            onClose("transport close");
+            return;
+        }
+        state = State.CLOSING;
+        closingReason = "transport close";
+        closeOnNextPoll = true;
+        closeOnNextPollPacket = EnginePacketType.NOOP;
+        writeBuffer = new ArrayList<>();
+        closeTimer = server.scheduler().schedule(() -> {
+            synchronized (lock) {
+                onClose(closingReason);
+            }
+            drainEvents();
+        }, CLIENT_CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
+    }
+
+    private static final byte[] OK = "ok".getBytes(StandardCharsets.US_ASCII);
+
+    static void respondError(PollingExchange exchange, EngineError error) {
+        exchange.respond(error.httpStatus(), "application/json", error.toJson().getBytes(StandardCharsets.UTF_8), false);
+    }
+
+    // ---- WebSocket
+
+    /** The inbound side of a WebSocket that is (or may become) this socket's transport. */
+    EngineWebSocket.Inbound inbound(WebSocketTransport ws) {
+        return new EngineWebSocket.Inbound() {
+            @Override
+            public void onText(String text) {
+                EnginePacket packet;
+                try {
+                    packet = EngineCodec.decodeText(text);
+                } catch (IllegalArgumentException e) {
+                    packet = null;
+                }
+                onWebSocketPacket(ws, packet);
+            }
+
+            @Override
+            public void onBinary(byte[] data) {
+                onWebSocketPacket(ws, EngineCodec.decodeBinary(data));
+            }
+
+            @Override
+            public void onClose(boolean error) {
+                onWebSocketClosed(ws, error);
+            }
+        };
+    }
+
+    /** Starts the upgrade of a polling session to {@code ws}. */
+    void maybeUpgrade(WebSocketTransport ws) {
+        synchronized (lock) {
+            if (state != State.OPEN || upgradeCandidate != null || upgraded) {
+                ws.close();
+                return;
+            }
+            upgradeCandidate = ws;
+            probed = false;
+            upgradeTimer = server.scheduler().schedule(() -> {
+                synchronized (lock) {
+                    if (upgradeCandidate == ws) {
+                        cancelUpgrade();
+                    }
+                }
+                drainEvents();
+            }, server.options().upgradeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void onWebSocketPacket(WebSocketTransport ws, EnginePacket packet) {
+        synchronized (lock) {
+            if (transport == ws) {
+                if (packet == null) {
+                    onClose("parse error");
+                } else if (packet.type() == EnginePacketType.CLOSE) {
+                    // The reference ignores it and waits for the ping timeout; closing now is kinder.
+                    onClose("transport close");
+                } else {
+                    onPacket(packet);
+                }
+            } else if (upgradeCandidate == ws) {
+                onUpgradePacket(ws, packet);
+            }
+        }
+        drainEvents();
+    }
+
+    private void onUpgradePacket(WebSocketTransport ws, EnginePacket packet) {
+        if (packet != null && packet.type() == EnginePacketType.PING && "probe".equals(packet.data())) {
+            ws.send(List.of(Outbound.control(EnginePacketType.PONG, "probe")), false);
+            probed = true;
+            if (transport instanceof PollingTransport polling) {
+                polling.sendControl(EnginePacketType.NOOP);
+            }
+        } else if (packet != null && packet.type() == EnginePacketType.UPGRADE && state != State.CLOSED) {
+            clearUpgrade();
+            if (transport instanceof PollingTransport polling && polling.pendingGet() != null) {
+                // Only a poll sent after the probe can still be pending: polling is over for this session.
+                PollingExchange late = polling.pendingGet();
+                polling.pendingGet(null);
+                respondError(late, EngineError.BAD_REQUEST);
+            }
+            transport = ws;
+            upgraded = true;
+            events.add(new UpgradeEvent());
+            flush();
+            if (state == State.CLOSING) {
+                closeTransport();
+            }
+        } else {
+            cancelUpgrade();
+        }
+    }
+
+    private void onWebSocketClosed(WebSocketTransport ws, boolean error) {
+        synchronized (lock) {
+            if (transport == ws) {
+                onClose(error ? "transport error" : "transport close");
+            } else if (upgradeCandidate == ws) {
+                cancelUpgrade();
+            }
+        }
+        drainEvents();
+    }
+
+    private void cancelUpgrade() {
+        WebSocketTransport candidate = upgradeCandidate;
+        clearUpgrade();
+        if (candidate != null) {
+            candidate.close();
+        }
+        if (state == State.CLOSING && candidate != null) {
+            closeTransport();
+        }
+    }
+
+    private void cancelUpgradeIfNotProbed() {
+        if (upgradeCandidate != null && !probed) {
+            WebSocketTransport candidate = upgradeCandidate;
+            clearUpgrade();
+            candidate.close();
+        }
+    }
+
+    private void clearUpgrade() {
+        upgradeCandidate = null;
+        probed = false;
+        cancel(upgradeNoopTimer);
+        upgradeNoopTimer = null;
+        if (upgradeTimer != null) {
+            upgradeTimer.dispose();
+            upgradeTimer = null;
+        }
+    }
+
+    // ---- packets, heartbeat, buffer (all under lock)
+
+    private void onPacket(EnginePacket packet) {
+        if (state != State.OPEN) {
+            return;
+        }
+        switch (packet.type()) {
+            case PING -> onClose("transport error"); // v4 clients never ping: "invalid heartbeat direction"
+            case PONG -> {
+                cancel(pingTimeoutTimer);
+                pingTimeoutTimer = null;
+                pingDeadlineNanos = 0;
+                cancel(pingIntervalTimer);
+                schedulePing();
+            }
+            case MESSAGE -> events.add(packet.isBinary() ? new BinaryEvent(packet.binary()) : new TextEvent(packet.data()));
+            default -> {
+                // open, upgrade and noop carry nothing for an open session
+            }
+        }
+    }
+
+    private void schedulePing() {
+        long interval = server.options().pingInterval().toMillis();
+        pingIntervalTimer = server.scheduler().schedule(this::ping, interval, TimeUnit.MILLISECONDS);
+    }
+
+    private void ping() {
+        synchronized (lock) {
+            if (state != State.OPEN) {
+                return;
+            }
+            long timeout = server.options().pingTimeout().toMillis();
+            // The deadline starts when the ping is queued, whether or not a poll can carry it yet.
+            pingDeadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
+            buffer(Outbound.control(EnginePacketType.PING, ""));
+            flush();
+            pingTimeoutTimer = server.scheduler().schedule(() -> {
+                synchronized (lock) {
+                    if (state != State.CLOSED && pingDeadlineNanos != 0) {
+                        onClose("ping timeout");
+                    }
+                }
+                drainEvents();
+            }, timeout, TimeUnit.MILLISECONDS);
+        }
+        drainEvents();
+    }
+
+    private void buffer(Outbound packet) {
+        writeBuffer.add(packet);
+        bufferCompress |= packet.compress();
+    }
+
+    private List<Outbound> takeBuffer() {
+        List<Outbound> packets = writeBuffer;
+        writeBuffer = new ArrayList<>();
+        bufferCompress = false;
+        return packets;
+    }
+
+    private void flush() {
+        if (state != State.CLOSED && !writeBuffer.isEmpty() && transport.writable()) {
+            boolean compress = bufferCompress;
+            transport.send(takeBuffer(), compress);
+        }
+    }
+
+    /** Server-initiated close of the current transport, after what is buffered. */
+    private void closeTransport() {
+        if (transport instanceof PollingTransport polling) {
+            if (polling.writable()) {
+                List<Outbound> packets = takeBuffer();
+                packets.add(Outbound.control(EnginePacketType.CLOSE, ""));
+                polling.send(packets, bufferCompress);
+                onClose(closingReason);
+            } else {
+                closeOnNextPoll = true;
+                closeTimer = server.scheduler().schedule(() -> {
+                    synchronized (lock) {
+                        onClose(closingReason);
+                    }
+                    drainEvents();
+                }, CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            }
+        } else {
+            List<Outbound> packets = takeBuffer();
+            packets.add(Outbound.control(EnginePacketType.CLOSE, ""));
+            transport.send(packets, false);
+            onClose(closingReason);
+        }
+    }
+
+    private void onClose(String reason) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        cancel(pingIntervalTimer);
+        cancel(pingTimeoutTimer);
+        cancel(closeTimer);
+        pingDeadlineNanos = 0;
+        writeBuffer = new ArrayList<>();
+        WebSocketTransport candidate = upgradeCandidate;
+        clearUpgrade();
+        if (candidate != null) {
+            candidate.close();
+        }
+        transport.close();
+        server.remove(this);
+        events.add(new CloseEvent(reason));
+    }
+
+    private static void cancel(Disposable timer) {
+        if (timer != null) {
+            timer.dispose();
+        }
+    }
+
+    // ---- listener delivery
+
+    /** Delivers queued events outside the lock, one thread at a time, in order. */
+    private void drainEvents() {
+        if (Thread.holdsLock(lock)) {
+            return; // the outermost caller drains once it has released the lock
+        }
+        while (true) {
+            Event event;
+            EngineSocketListener target;
+            synchronized (lock) {
+                target = listener;
+                if (draining || target == null || events.isEmpty()) {
+                    return;
+                }
+                draining = true;
+                event = events.poll();
+            }
+            try {
+                dispatch(target, event);
+            } catch (Throwable t) {
+                log.error("Engine.IO listener failed on " + event + " for socket " + id, t);
+            } finally {
+                synchronized (lock) {
+                    draining = false;
+                }
+            }
+        }
+    }
+
+    private void dispatch(EngineSocketListener target, Event event) {
+        if (event instanceof TextEvent text) {
+            target.onMessage(this, text.text());
+        } else if (event instanceof BinaryEvent binary) {
+            target.onMessage(this, binary.data());
+        } else if (event instanceof CloseEvent close) {
+            target.onClose(this, close.reason());
+        } else if (event instanceof UpgradeEvent) {
+            target.onUpgrade(this);
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package dev.socketeer.engine.netty;
+
+import dev.socketeer.engine.EngineWebSocket;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.springframework.web.reactive.socket.CloseStatus;
+import reactor.netty.http.websocket.WebsocketOutbound;
+
+/**
+ * Writes engine frames straight to the Netty channel of a WebSocket session.
+ *
+ * <p>Frames from any thread go into a queue that the channel's event loop drains, so they reach
+ * the wire in call order. Slow consumers: Netty buffers what the peer does not read; once the
+ * channel is unwritable and more than {@code slowConsumerLimit} bytes wait beyond its low-water
+ * mark, the connection is closed and the session ends with {@code "transport error"}.
+ *
+ * <p>Writes made on the channel's own event loop while nothing is queued go straight to the
+ * channel. Flushes are batched: a channel written to during an event-loop turn is flushed once,
+ * at the end of that turn ({@link FlushBatch}), not once per frame.
+ */
+final class NettyEngineWebSocket implements EngineWebSocket {
+
+    private record Frame(byte[] data, boolean binary) {
+    }
+
+    private static final Frame CLOSE = new Frame(new byte[0], false);
+
+    // The outbound, not the WebFlux session: once upgraded, the session, its HandshakeInfo and
+    // header copies are garbage instead of being retained by every idle connection.
+    private final WebsocketOutbound outbound;
+    private final Channel channel;
+    private final long slowConsumerLimit;
+    private final Queue<Frame> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Runnable drainTask = this::drain;
+    private volatile boolean failed;
+    private volatile boolean inboundEnded;
+    private boolean closed; // event loop only
+    private boolean flushRequested; // event loop only
+
+    NettyEngineWebSocket(EngineWebSocketSession session, long slowConsumerLimit) {
+        this.outbound = session.outbound();
+        this.channel = session.channel();
+        this.slowConsumerLimit = slowConsumerLimit;
+    }
+
+    @Override
+    public void write(byte[] frame, boolean binary) {
+        // On the channel's own event loop with nothing queued, every earlier frame is already in
+        // the channel: write straight through (no queue node, no task), order is kept.
+        if (queue.isEmpty() && channel.eventLoop().inEventLoop()) {
+            if (!closed) {
+                writeFrame(frame, binary);
+                requestFlush();
+            }
+            return;
+        }
+        queue.add(new Frame(frame, binary));
+    }
+
+    @Override
+    public void flush() {
+        if (channel.eventLoop().inEventLoop()) {
+            if (!queue.isEmpty()) {
+                drain();
+            }
+        } else if (drainScheduled.compareAndSet(false, true)) {
+            channel.eventLoop().execute(drainTask);
+        }
+    }
+
+    @Override
+    public boolean isWritable() {
+        return channel.isWritable();
+    }
+
+    @Override
+    public void close() {
+        queue.add(CLOSE);
+        flush();
+    }
+
+    /**
+     * Called when the inbound side has terminated (peer close, reset, cancel): the connection is
+     * over, and closing the session from inside that terminal signal would make Reactor Netty
+     * signal its error a second time, to a subscriber already done (a dropped error).
+     */
+    void inboundEnded() {
+        inboundEnded = true;
+    }
+
+    /** Whether the connection was closed because of a failure (slow consumer). */
+    boolean failed() {
+        return failed;
+    }
+
+    private static void closeFailed(Throwable error) {
+        // the connection is closed either way
+    }
+
+    private void writeFrame(byte[] data, boolean binary) {
+        channel.write(binary
+                ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(data))
+                : new TextWebSocketFrame(Unpooled.wrappedBuffer(data)), channel.voidPromise());
+    }
+
+    /**
+     * Asks for one flush of this channel at the end of the event loop's current turn, however
+     * many frames are written to it before then (event loop only).
+     */
+    private void requestFlush() {
+        if (!flushRequested) {
+            flushRequested = true;
+            FlushBatch.forCurrentLoop(channel.eventLoop()).add(this);
+        }
+    }
+
+    /** The batched flush: called once per turn by {@link FlushBatch} (event loop only). */
+    void flushNow() {
+        flushRequested = false;
+        if (closed) {
+            return;
+        }
+        channel.flush();
+        if (!channel.isWritable() && channel.bytesBeforeWritable() > slowConsumerLimit) {
+            failed = true;
+            closed = true;
+            queue.clear();
+            channel.close();
+        }
+    }
+
+    private void drain() {
+        drainScheduled.set(false);
+        boolean wrote = false;
+        Frame frame;
+        while ((frame = queue.poll()) != null) {
+            if (closed) {
+                continue;
+            }
+            if (frame == CLOSE) {
+                if (wrote || flushRequested) {
+                    channel.flush();
+                    wrote = false;
+                }
+                closed = true;
+                // No close frame on a channel that is going away: it can be dropped unreleased
+                // further down the pipeline (seen with the leak detector).
+                if (!inboundEnded && channel.isActive()) {
+                    // A failure here means the peer is already gone and the inbound pipeline reports
+                    // the close: nothing left to do with it (and nothing to log).
+                    outbound.sendClose(CloseStatus.NORMAL.getCode(), CloseStatus.NORMAL.getReason())
+                            .subscribe(null, NettyEngineWebSocket::closeFailed);
+                }
+                continue;
+            }
+            writeFrame(frame.data(), frame.binary());
+            wrote = true;
+        }
+        if (wrote) {
+            requestFlush();
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.socketeer.handler;
+
+import dev.socketeer.server.Ack;
+import dev.socketeer.server.Socket;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * What a handler method is invoked for, as argument resolvers see it.
+ *
+ * @param socket the socket
+ * @param event the event name, or {@code null} for connection and disconnection handlers
+ * @param args the event arguments (binary attachments are {@code BinaryNode}s); empty outside event handlers
+ * @param ack the client's acknowledgement callback, or {@code null} when it asked for none
+ * @param disconnectReason why the socket disconnected, or {@code null} outside disconnection handlers
+ * @param exception the exception being handled, or {@code null} outside exception handlers
+ */
+public record SocketIoInvocation(Socket socket, String event, List<JsonNode> args, Ack ack,
+        DisconnectReason disconnectReason, Throwable exception) {
+
+    public SocketIoInvocation {
+        args = args == null ? List.of() : args;
+    }
+
+    /** The same invocation, handled by an exception handler. */
+    public SocketIoInvocation withException(Throwable error) {
+        return new SocketIoInvocation(socket, event, args, ack, disconnectReason, error);
+    }
+}

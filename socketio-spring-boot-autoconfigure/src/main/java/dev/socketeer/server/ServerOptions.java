@@ -1,0 +1,83 @@
+package dev.socketeer.server;
+
+import dev.socketeer.adapter.AdapterFactory;
+import java.time.Duration;
+import java.util.Objects;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Immutable Socket.IO server options; defaults equal the reference server's (socket.io 4.8).
+ *
+ * @param connectTimeout how long a connection may stay without joining any namespace (45 s)
+ * @param connectionStateRecovery connection state recovery, or {@code null} when off (the default)
+ * @param cleanupEmptyChildNamespaces whether a dynamic child namespace is removed when its last
+ *     socket leaves (false)
+ * @param adapterFactory creates each namespace's adapter (in-memory)
+ * @param jsonMapper serializes outgoing arguments and parses incoming payloads
+ */
+public record ServerOptions(
+        Duration connectTimeout,
+        ConnectionStateRecovery connectionStateRecovery,
+        boolean cleanupEmptyChildNamespaces,
+        AdapterFactory adapterFactory,
+        JsonMapper jsonMapper) {
+
+    public ServerOptions {
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(adapterFactory, "adapterFactory");
+        Objects.requireNonNull(jsonMapper, "jsonMapper");
+        if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+            throw new IllegalArgumentException("connectTimeout must be positive, was " + connectTimeout);
+        }
+    }
+
+    /** The reference server's defaults, with a default JSON mapper. */
+    public static ServerOptions defaults() {
+        return new ServerOptions(Duration.ofSeconds(45), null, false, AdapterFactory.inMemory(),
+                JsonMapper.builder().build());
+    }
+
+    public ServerOptions withConnectTimeout(Duration connectTimeout) {
+        return new ServerOptions(connectTimeout, connectionStateRecovery, cleanupEmptyChildNamespaces, adapterFactory,
+                jsonMapper);
+    }
+
+    /** A copy with connection state recovery ({@code null} turns it off). */
+    public ServerOptions withConnectionStateRecovery(ConnectionStateRecovery connectionStateRecovery) {
+        return new ServerOptions(connectTimeout, connectionStateRecovery, cleanupEmptyChildNamespaces, adapterFactory,
+                jsonMapper);
+    }
+
+    public ServerOptions withCleanupEmptyChildNamespaces(boolean cleanupEmptyChildNamespaces) {
+        return new ServerOptions(connectTimeout, connectionStateRecovery, cleanupEmptyChildNamespaces, adapterFactory,
+                jsonMapper);
+    }
+
+    public ServerOptions withAdapterFactory(AdapterFactory adapterFactory) {
+        return new ServerOptions(connectTimeout, connectionStateRecovery, cleanupEmptyChildNamespaces, adapterFactory,
+                jsonMapper);
+    }
+
+    public ServerOptions withJsonMapper(JsonMapper jsonMapper) {
+        return new ServerOptions(connectTimeout, connectionStateRecovery, cleanupEmptyChildNamespaces, adapterFactory,
+                jsonMapper);
+    }
+
+    /**
+     * Connection state recovery: a client that reconnects within {@code maxDisconnectionDuration}
+     * gets its id, rooms and data back, and the packets it missed.
+     *
+     * @param maxDisconnectionDuration how long sessions and packets are kept (2 min)
+     * @param skipMiddlewares whether a recovered connection skips the connection middlewares (true)
+     */
+    public record ConnectionStateRecovery(Duration maxDisconnectionDuration, boolean skipMiddlewares) {
+
+        public ConnectionStateRecovery {
+            Objects.requireNonNull(maxDisconnectionDuration, "maxDisconnectionDuration");
+        }
+
+        public static ConnectionStateRecovery defaults() {
+            return new ConnectionStateRecovery(Duration.ofMinutes(2), true);
+        }
+    }
+}

@@ -1,0 +1,685 @@
+package dev.socketeer.server;
+
+import dev.socketeer.adapter.AckTimeoutException;
+import dev.socketeer.adapter.Adapter;
+import dev.socketeer.adapter.BroadcastFlags;
+import dev.socketeer.adapter.BroadcastOptions;
+import dev.socketeer.adapter.LocalSocket;
+import dev.socketeer.adapter.Session;
+import dev.socketeer.adapter.SessionToPersist;
+import dev.socketeer.adapter.SocketDetails;
+import dev.socketeer.engine.EngineSocket;
+import dev.socketeer.protocol.engineio.EngineMessage;
+import dev.socketeer.protocol.socketio.Packet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import reactor.core.Disposable;
+import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.NullNode;
+
+/**
+ * One client connected to one namespace. Mirrors the reference server's {@code Socket}: rooms,
+ * events with acknowledgements, middlewares, broadcasts from this socket, disconnection.
+ *
+ * <p>Thread-safe. Listeners are called on the connection's event loop (or on the thread that
+ * completed an asynchronous middleware) and must not block; their exceptions are logged.
+ */
+public final class Socket {
+
+    private static final Set<String> RECOVERABLE_DISCONNECT_REASONS = Set.of("transport error", "transport close",
+            "forced close", "ping timeout", "server shutting down", "forced server close");
+
+    private final Namespace namespace;
+    private final Client client;
+    private final Adapter adapter;
+    private final String id;
+    private final String pid;
+    private final boolean recovered;
+    private final Handshake handshake;
+    // Most sockets use few of these: the maps are created on first use, and the listener lists are
+    // immutable snapshots replaced on registration (copy-on-write, under the view's monitor), all
+    // starting as the shared empty list. An idle socket allocates none of them.
+    private volatile Map<String, Object> data;
+    private volatile Map<String, List<EventListener>> listeners;
+    private volatile List<AnyListener> anyListeners = List.of();
+    private volatile List<AnyListener> anyOutgoingListeners = List.of();
+    private volatile List<EventMiddleware> middlewares = List.of();
+    private volatile List<DisconnectListener> disconnectingListeners = List.of();
+    private volatile List<DisconnectListener> disconnectListeners = List.of();
+    private volatile List<Consumer<Throwable>> errorListeners = List.of();
+    private volatile Map<Long, Consumer<List<JsonNode>>> acks;
+    private final LocalSocket view = new View();
+    private volatile boolean connected;
+    private volatile boolean cleanedUp;
+
+    Socket(Namespace namespace, Client client, JsonNode auth, Session previous) {
+        this.namespace = namespace;
+        this.client = client;
+        this.adapter = namespace.adapter();
+        this.handshake = HandshakeFactory.create(client.conn().request(), auth);
+        if (previous != null) {
+            this.id = previous.sid();
+            this.pid = previous.pid();
+            this.recovered = true;
+            adapter.addAll(id, new LinkedHashSet<>(previous.rooms()));
+            previous.data().forEach((key, value) -> {
+                if (key != null && value != null) {
+                    data().put(key, value);
+                }
+            });
+            for (List<Object> missed : previous.missedPackets()) {
+                writePacket(Packet.event(namespace.name(), null, missed), false, true);
+            }
+        } else {
+            this.id = namespace.server().ids().next();
+            this.pid = namespace.server().options().connectionStateRecovery() != null ? namespace.server().ids().next() : null;
+            this.recovered = false;
+        }
+    }
+
+    /** The socket id: 20 characters, distinct from the Engine.IO session id. */
+    public String id() {
+        return id;
+    }
+
+    /** The private session id used for connection state recovery, or {@code null} when recovery is off. */
+    public String pid() {
+        return pid;
+    }
+
+    /** Whether this socket got its previous session back (connection state recovery). */
+    public boolean recovered() {
+        return recovered;
+    }
+
+    /** The namespace of this socket. */
+    public Namespace namespace() {
+        return namespace;
+    }
+
+    /** The handshake details. */
+    public Handshake handshake() {
+        return handshake;
+    }
+
+    /** Application data attached to the socket (visible to {@code fetchSockets}); no null values. */
+    public Map<String, Object> data() {
+        Map<String, Object> map = data;
+        if (map == null) {
+            synchronized (view) {
+                map = data;
+                if (map == null) {
+                    map = new ConcurrentHashMap<>(4);
+                    data = map;
+                }
+            }
+        }
+        return map;
+    }
+
+    /** A snapshot of {@link #data()} without creating it. */
+    private Map<String, Object> dataSnapshot() {
+        Map<String, Object> map = data;
+        return map == null ? Map.of() : Map.copyOf(map);
+    }
+
+    private Map<String, List<EventListener>> listeners() {
+        Map<String, List<EventListener>> map = listeners;
+        if (map == null) {
+            synchronized (view) {
+                map = listeners;
+                if (map == null) {
+                    map = new ConcurrentHashMap<>(4);
+                    listeners = map;
+                }
+            }
+        }
+        return map;
+    }
+
+    private Map<Long, Consumer<List<JsonNode>>> acks() {
+        Map<Long, Consumer<List<JsonNode>>> map = acks;
+        if (map == null) {
+            synchronized (view) {
+                map = acks;
+                if (map == null) {
+                    map = new ConcurrentHashMap<>(4);
+                    acks = map;
+                }
+            }
+        }
+        return map;
+    }
+
+    private static <T> List<T> plus(List<T> list, T item) {
+        Objects.requireNonNull(item, "listener");
+        List<T> copy = new ArrayList<>(list.size() + 1);
+        copy.addAll(list);
+        copy.add(item);
+        return Collections.unmodifiableList(copy);
+    }
+
+    private static <T> List<T> minus(List<T> list, T item) {
+        int index = list.indexOf(item);
+        if (index < 0) {
+            return list;
+        }
+        List<T> copy = new ArrayList<>(list);
+        copy.remove(index);
+        return copy.isEmpty() ? List.of() : Collections.unmodifiableList(copy);
+    }
+
+    /** The underlying Engine.IO connection (transport name, request, engine id). */
+    public EngineSocket conn() {
+        return client.conn();
+    }
+
+    /** Whether the socket is connected to its namespace. */
+    public boolean connected() {
+        return connected;
+    }
+
+    /** The rooms this socket is in, including its own id; a snapshot. */
+    public Set<String> rooms() {
+        return adapter.socketRooms(id);
+    }
+
+    /** Joins rooms. */
+    public Socket join(String... rooms) {
+        return join(Arrays.asList(rooms));
+    }
+
+    /** Joins rooms. */
+    public Socket join(Collection<String> rooms) {
+        if (!cleanedUp) {
+            adapter.addAll(id, new LinkedHashSet<>(rooms));
+        }
+        return this;
+    }
+
+    /** Leaves a room. */
+    public Socket leave(String room) {
+        adapter.del(id, room);
+        return this;
+    }
+
+    /**
+     * Sends an event to this client.
+     *
+     * @throws IllegalArgumentException if the event name is reserved
+     */
+    public boolean emit(String event, Object... args) {
+        return emit(BroadcastFlags.NONE, event, args, null);
+    }
+
+    /**
+     * Sends an event and waits for the client's acknowledgement, forever (see {@link #timeout}).
+     *
+     * @return the acknowledgement arguments
+     */
+    public CompletableFuture<List<JsonNode>> emitWithAck(String event, Object... args) {
+        return emitWithAck(BroadcastFlags.NONE, event, args);
+    }
+
+    /** Emits with an acknowledgement timeout: the future fails with {@link AckTimeoutException}. */
+    public SocketEmitter timeout(Duration timeout) {
+        return new SocketEmitter(this, BroadcastFlags.NONE.withTimeout(timeout));
+    }
+
+    /** Emits packets that may be dropped when the transport is not writable. */
+    public SocketEmitter asVolatile() {
+        return new SocketEmitter(this, BroadcastFlags.NONE.withVolatile(true));
+    }
+
+    /** Emits packets with or without transport compression. */
+    public SocketEmitter compress(boolean compress) {
+        return new SocketEmitter(this, BroadcastFlags.NONE.withCompress(compress));
+    }
+
+    /** Every other socket of the namespace. */
+    public BroadcastOperator broadcast() {
+        return new BroadcastOperator(namespace, adapter, Set.of(), Set.of(id), BroadcastFlags.NONE);
+    }
+
+    /** The sockets in these rooms, except this one. */
+    public BroadcastOperator to(String... rooms) {
+        return broadcast().to(rooms);
+    }
+
+    /** Alias of {@link #to}. */
+    public BroadcastOperator in(String... rooms) {
+        return broadcast().in(rooms);
+    }
+
+    /** Every other socket, except those in these rooms. */
+    public BroadcastOperator except(String... rooms) {
+        return broadcast().except(rooms);
+    }
+
+    /** Every other socket of this server only. */
+    public BroadcastOperator local() {
+        return broadcast().local();
+    }
+
+    /** Listens to an event. */
+    public Socket on(String event, EventListener listener) {
+        listeners().computeIfAbsent(event, key -> new CopyOnWriteArrayList<>()).add(listener);
+        return this;
+    }
+
+    /** Stops listening to an event. */
+    public Socket off(String event, EventListener listener) {
+        Map<String, List<EventListener>> map = listeners;
+        List<EventListener> list = map == null ? null : map.get(event);
+        if (list != null) {
+            list.remove(listener);
+        }
+        return this;
+    }
+
+    /** Sees every incoming event, before the middlewares. */
+    public Socket onAny(AnyListener listener) {
+        synchronized (view) {
+            anyListeners = plus(anyListeners, listener);
+        }
+        return this;
+    }
+
+    public Socket offAny(AnyListener listener) {
+        synchronized (view) {
+            anyListeners = minus(anyListeners, listener);
+        }
+        return this;
+    }
+
+    /** Sees every outgoing event (emits and broadcasts reaching this socket). */
+    public Socket onAnyOutgoing(AnyListener listener) {
+        synchronized (view) {
+            anyOutgoingListeners = plus(anyOutgoingListeners, listener);
+        }
+        return this;
+    }
+
+    public Socket offAnyOutgoing(AnyListener listener) {
+        synchronized (view) {
+            anyOutgoingListeners = minus(anyOutgoingListeners, listener);
+        }
+        return this;
+    }
+
+    /** Adds a middleware that sees each incoming event before the listeners. */
+    public Socket use(EventMiddleware middleware) {
+        synchronized (view) {
+            middlewares = plus(middlewares, middleware);
+        }
+        return this;
+    }
+
+    /** Called when the socket is about to disconnect; its rooms are still there. */
+    public Socket onDisconnecting(DisconnectListener listener) {
+        synchronized (view) {
+            disconnectingListeners = plus(disconnectingListeners, listener);
+        }
+        return this;
+    }
+
+    /** Called once the socket has disconnected. */
+    public Socket onDisconnect(DisconnectListener listener) {
+        synchronized (view) {
+            disconnectListeners = plus(disconnectListeners, listener);
+        }
+        return this;
+    }
+
+    /** Called when an event middleware refuses an event, or the connection receives an invalid packet. */
+    public Socket onError(Consumer<Throwable> listener) {
+        synchronized (view) {
+            errorListeners = plus(errorListeners, listener);
+        }
+        return this;
+    }
+
+    /**
+     * Disconnects this socket: sends DISCONNECT ("server namespace disconnect"), or with
+     * {@code close} disconnects every namespace of the connection and closes it.
+     */
+    public Socket disconnect(boolean close) {
+        if (!connected) {
+            return this;
+        }
+        if (close) {
+            client.disconnectAll();
+        } else {
+            writePacket(Packet.disconnect(namespace.name()), false, true);
+            onClose("server namespace disconnect");
+        }
+        return this;
+    }
+
+    // ---- emitting
+
+    boolean emit(BroadcastFlags flags, String event, Object[] args, Consumer<List<JsonNode>> ack) {
+        Namespace.checkNotReserved(event);
+        List<Object> packetData = new ArrayList<>(args.length + 1);
+        packetData.add(event);
+        packetData.addAll(Arrays.asList(args));
+        Long ackId = null;
+        if (ack != null) {
+            ackId = namespace.nextAckId();
+            acks().put(ackId, ack);
+        }
+        Packet packet = Packet.event(namespace.name(), ackId, packetData);
+        if (namespace.server().options().connectionStateRecovery() != null) {
+            adapter.broadcast(packet, new BroadcastOptions(Set.of(id), Set.of(), flags));
+        } else {
+            notifyOutgoing(packet);
+            writePacket(packet, flags.isVolatile(), flags.compress());
+        }
+        return true;
+    }
+
+    CompletableFuture<List<JsonNode>> emitWithAck(BroadcastFlags flags, String event, Object[] args) {
+        CompletableFuture<List<JsonNode>> result = new CompletableFuture<>();
+        ServerObserver observer = namespace.server().observer();
+        long start = observer == ServerObserver.NONE ? 0 : System.nanoTime();
+        Consumer<List<JsonNode>> callback = observer == ServerObserver.NONE ? result::complete : answer -> {
+            observer.ackReceived(System.nanoTime() - start);
+            result.complete(answer);
+        };
+        emit(flags, event, args, callback);
+        Duration timeout = flags.timeout();
+        if (timeout != null) {
+            Disposable timer = Schedulers.parallel().schedule(() -> {
+                if (acks().values().remove(callback)) {
+                    result.completeExceptionally(new AckTimeoutException(List.of()));
+                }
+            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+            result.whenComplete((value, error) -> timer.dispose());
+        }
+        return result;
+    }
+
+    void writePacket(Packet packet, boolean isVolatile, boolean compress) {
+        client.writePacket(packet.withNamespace(namespace.name()), isVolatile, compress);
+    }
+
+    void notifyOutgoing(Packet packet) {
+        if (anyOutgoingListeners.isEmpty()) {
+            return;
+        }
+        List<?> eventData = asList(packet.data());
+        if (eventData.isEmpty()) {
+            return;
+        }
+        String event = eventName(eventData.get(0));
+        List<?> args = eventData.subList(1, eventData.size());
+        for (AnyListener listener : anyOutgoingListeners) {
+            Listeners.safely("onAnyOutgoing listener", () -> listener.onEvent(event, args));
+        }
+    }
+
+    private static List<?> asList(Object data) {
+        if (data instanceof JsonNode tree) {
+            List<JsonNode> list = new ArrayList<>(tree.size());
+            tree.forEach(list::add);
+            return list;
+        }
+        return data instanceof List<?> list ? list : List.of();
+    }
+
+    private static String eventName(Object first) {
+        if (first instanceof JsonNode node) {
+            return node.isString() ? node.stringValue() : node.toString();
+        }
+        return String.valueOf(first);
+    }
+
+    // ---- lifecycle, called by the namespace and the client
+
+    private final Object earlyLock = new Object();
+    private volatile boolean listenersReady;
+    private List<Packet> early;
+
+    void onConnect() {
+        connected = true;
+        join(id);
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("sid", id);
+        if (pid != null) {
+            payload.put("pid", pid);
+        }
+        writePacket(Packet.connect(namespace.name(), payload), false, true);
+        namespace.server().observer().connected(this);
+    }
+
+    void sendConnectError(Throwable error) {
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("message", error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage());
+        if (error instanceof ConnectionRefusedException refused && refused.data() != null) {
+            payload.put("data", refused.data());
+        }
+        writePacket(Packet.connectError(namespace.name(), payload), false, true);
+    }
+
+    /**
+     * Delivers a packet from the client. Until the connection listeners have run, packets are held
+     * back: a client may answer the CONNECT before a listener registered on another thread has put
+     * its handlers in place, and the reference server (single-threaded) never drops such a packet.
+     */
+    void onPacket(Packet packet) {
+        if (listenersReady) {
+            dispatch(packet);
+            return;
+        }
+        synchronized (earlyLock) {
+            if (!listenersReady) {
+                if (early == null) {
+                    early = new ArrayList<>(2);
+                }
+                early.add(packet);
+                return;
+            }
+        }
+        dispatch(packet);
+    }
+
+    /** Called once the connection listeners have run: delivers the held-back packets, in order. */
+    void listenersReady() {
+        while (true) {
+            List<Packet> batch;
+            synchronized (earlyLock) {
+                if (early == null || early.isEmpty()) {
+                    early = null;
+                    listenersReady = true;
+                    return;
+                }
+                batch = early;
+                early = null;
+            }
+            batch.forEach(this::dispatch);
+        }
+    }
+
+    private void dispatch(Packet packet) {
+        switch (packet.type()) {
+            case EVENT, BINARY_EVENT -> onEvent(packet);
+            case ACK, BINARY_ACK -> onAck(packet);
+            case DISCONNECT -> onClose("client namespace disconnect");
+            default -> {
+                // CONNECT and CONNECT_ERROR never reach a connected socket
+            }
+        }
+    }
+
+    private void onEvent(Packet packet) {
+        List<JsonNode> event = new ArrayList<>();
+        if (packet.data() instanceof JsonNode tree) {
+            tree.forEach(event::add);
+        }
+        if (event.isEmpty()) {
+            return;
+        }
+        String name = eventName(event.get(0));
+        List<JsonNode> args = List.copyOf(event.subList(1, event.size()));
+        Ack ack = packet.id() == null ? null : ackFor(packet.id());
+        for (AnyListener listener : anyListeners) {
+            Listeners.safely("onAny listener", () -> listener.onEvent(name, args));
+        }
+        runMiddlewares(List.copyOf(event), 0, error -> {
+            if (error != null) {
+                onError(error);
+            } else if (connected) {
+                Map<String, List<EventListener>> byEvent = listeners;
+                List<EventListener> eventListeners = byEvent == null ? null : byEvent.get(name);
+                if (eventListeners != null) {
+                    for (EventListener listener : eventListeners) {
+                        Listeners.safely("listener of event '" + name + "'", () -> listener.onEvent(args, ack));
+                    }
+                }
+            }
+        });
+    }
+
+    private void runMiddlewares(List<JsonNode> event, int index, Consumer<Throwable> done) {
+        List<EventMiddleware> chain = middlewares;
+        if (index >= chain.size()) {
+            done.accept(null);
+            return;
+        }
+        EventMiddleware middleware = chain.get(index);
+        AtomicBoolean called = new AtomicBoolean();
+        ConnectionMiddleware.Next next = new ConnectionMiddleware.Next() {
+            @Override
+            public void proceed() {
+                if (called.compareAndSet(false, true)) {
+                    runMiddlewares(event, index + 1, done);
+                }
+            }
+
+            @Override
+            public void refuse(Throwable error) {
+                if (called.compareAndSet(false, true)) {
+                    done.accept(error);
+                }
+            }
+        };
+        try {
+            middleware.apply(event, next);
+        } catch (RuntimeException e) {
+            next.refuse(e);
+        }
+    }
+
+    private Ack ackFor(long ackId) {
+        AtomicBoolean sent = new AtomicBoolean();
+        return args -> {
+            if (sent.compareAndSet(false, true)) {
+                writePacket(Packet.ack(namespace.name(), ackId, Arrays.asList(args)), false, true);
+            }
+        };
+    }
+
+    private void onAck(Packet packet) {
+        Map<Long, Consumer<List<JsonNode>>> pending = acks;
+        Consumer<List<JsonNode>> callback = packet.id() == null || pending == null ? null : pending.remove(packet.id());
+        if (callback == null) {
+            return;
+        }
+        List<JsonNode> args = new ArrayList<>();
+        if (packet.data() instanceof JsonNode tree) {
+            tree.forEach(args::add);
+        }
+        Listeners.safely("acknowledgement callback", () -> callback.accept(List.copyOf(args)));
+    }
+
+    void onError(Throwable error) {
+        for (Consumer<Throwable> listener : errorListeners) {
+            Listeners.safely("error listener", () -> listener.accept(error));
+        }
+    }
+
+    void onClose(String reason) {
+        if (!connected) {
+            return;
+        }
+        for (DisconnectListener listener : disconnectingListeners) {
+            Listeners.safely("disconnecting listener", () -> listener.onDisconnect(this, reason));
+        }
+        if (namespace.server().options().connectionStateRecovery() != null
+                && RECOVERABLE_DISCONNECT_REASONS.contains(reason)) {
+            adapter.persistSession(new SessionToPersist(id, pid, List.copyOf(rooms()), dataSnapshot()));
+        }
+        cleanup();
+        client.remove(this);
+        connected = false;
+        namespace.server().observer().disconnected(this, reason);
+        for (DisconnectListener listener : disconnectListeners) {
+            Listeners.safely("disconnect listener", () -> listener.onDisconnect(this, reason));
+        }
+    }
+
+    void cleanup() {
+        adapter.delAll(id);
+        namespace.remove(this);
+        cleanedUp = true;
+    }
+
+    LocalSocket view() {
+        return view;
+    }
+
+    @Override
+    public String toString() {
+        return "Socket[" + id + " in " + namespace.name() + "]";
+    }
+
+    /** What the adapter sees of this socket. */
+    private final class View implements LocalSocket {
+
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public void write(List<EngineMessage> messages, boolean isVolatile, boolean compress) {
+            client.writeToEngine(messages, isVolatile, compress);
+        }
+
+        @Override
+        public void notifyOutgoing(Packet packet) {
+            Socket.this.notifyOutgoing(packet);
+        }
+
+        @Override
+        public void registerAck(long ackId, Consumer<JsonNode> response) {
+            acks().put(ackId, args -> response.accept(args.isEmpty() ? NullNode.getInstance() : args.get(0)));
+        }
+
+        @Override
+        public SocketDetails details() {
+            return new SocketDetails(id, handshake, rooms(), dataSnapshot(), true);
+        }
+
+        @Override
+        public void disconnect(boolean close) {
+            Socket.this.disconnect(close);
+        }
+    }
+}

@@ -1,0 +1,249 @@
+package dev.socketeer.server;
+
+import dev.socketeer.engine.Base64Id;
+import dev.socketeer.engine.EngineServer;
+import dev.socketeer.engine.EngineSocket;
+import dev.socketeer.protocol.socketio.PacketEncoder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiPredicate;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The Socket.IO v5 server, attached to an Engine.IO server: namespaces, sockets, rooms,
+ * broadcasts. The methods without a namespace act on the main namespace {@code "/"}, as in the
+ * reference server. Thread-safe; nothing blocks.
+ */
+public final class SocketIoServer {
+
+    private final ServerOptions options;
+    private final PacketEncoder encoder;
+    private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
+    private final List<ParentNamespace> parents = new CopyOnWriteArrayList<>();
+    private final Set<Client> clients = ConcurrentHashMap.newKeySet();
+    private final Runnable engineCloser;
+    private final Namespace main;
+    private final Base64Id ids = new Base64Id();
+    private volatile ServerObserver observer = ServerObserver.NONE;
+
+    /** A server attached to an Engine.IO server; closing it closes the engine too. */
+    public SocketIoServer(EngineServer engine, ServerOptions options) {
+        this(engine::connectionListener, engine::close, options);
+    }
+
+    /**
+     * A server fed by an engine: {@code connectionHook} is given the callback to call with each new
+     * Engine.IO session (e.g. {@code engineServer::connectionListener}).
+     *
+     * @param engineCloser closes the engine when this server closes, or {@code null}
+     */
+    public SocketIoServer(Consumer<Consumer<EngineSocket>> connectionHook, Runnable engineCloser, ServerOptions options) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.encoder = new PacketEncoder(options.jsonMapper());
+        this.engineCloser = engineCloser;
+        this.main = of("/");
+        connectionHook.accept(this::onConnection);
+    }
+
+    /**
+     * Sets what sees connections, packets, broadcasts and acknowledgements, for metrics
+     * ({@link ServerObserver#NONE} by default).
+     */
+    public void observer(ServerObserver observer) {
+        this.observer = Objects.requireNonNull(observer, "observer");
+    }
+
+    /** The observer set with {@link #observer(ServerObserver)}. */
+    public ServerObserver observer() {
+        return observer;
+    }
+
+    /** Generates socket ids and private session ids. */
+    Base64Id ids() {
+        return ids;
+    }
+
+    /** The options. */
+    public ServerOptions options() {
+        return options;
+    }
+
+    /** The packet encoder, shared by every namespace. */
+    public PacketEncoder encoder() {
+        return encoder;
+    }
+
+    /** The main namespace {@code "/"}. */
+    public Namespace sockets() {
+        return main;
+    }
+
+    /** The namespace with this name, created if needed ({@code "/"} is prepended when missing). */
+    public Namespace of(String name) {
+        String normalized = name.startsWith("/") ? name : "/" + name;
+        return namespaces.computeIfAbsent(normalized,
+                key -> new Namespace(this, key, null, options.adapterFactory()::create));
+    }
+
+    /**
+     * Dynamic namespaces: a child namespace is created for each name the pattern finds a match in
+     * (like JavaScript's {@code RegExp.test}, so anchor it with {@code ^...$}).
+     */
+    public Namespace of(Pattern pattern) {
+        return of((name, auth) -> pattern.matcher(name).find());
+    }
+
+    /** Dynamic namespaces: a child namespace for each accepted name. */
+    public Namespace of(Predicate<String> names) {
+        return of((name, auth) -> names.test(name));
+    }
+
+    /** Dynamic namespaces decided on the name and the CONNECT payload. */
+    public Namespace of(BiPredicate<String, JsonNode> matcher) {
+        ParentNamespace parent = new ParentNamespace(this, matcher);
+        parents.add(parent);
+        return parent;
+    }
+
+    /** The names of the existing namespaces (dynamic children included). */
+    public Set<String> namespaceNames() {
+        return Set.copyOf(namespaces.keySet());
+    }
+
+    /** How many connections are currently open. */
+    public int clientsCount() {
+        return clients.size();
+    }
+
+    Namespace namespace(String name) {
+        return namespaces.get(name);
+    }
+
+    Namespace checkNamespace(String name, JsonNode auth) {
+        for (ParentNamespace parent : parents) {
+            if (parent.matches(name, auth)) {
+                return namespaces.computeIfAbsent(name, parent::createChild);
+            }
+        }
+        return null;
+    }
+
+    void removeNamespace(Namespace namespace) {
+        namespaces.remove(namespace.name(), namespace);
+    }
+
+    private void onConnection(EngineSocket conn) {
+        Client client = new Client(this, conn);
+        clients.add(client);
+        conn.listener(client);
+    }
+
+    void removeClient(Client client) {
+        clients.remove(client);
+    }
+
+    // ---- main namespace shortcuts
+
+    /** Listens to connections on the main namespace. */
+    public SocketIoServer onConnection(Consumer<Socket> listener) {
+        main.onConnection(listener);
+        return this;
+    }
+
+    /** Adds a connection middleware to the main namespace. */
+    public SocketIoServer use(ConnectionMiddleware middleware) {
+        main.use(middleware);
+        return this;
+    }
+
+    /** Adds a reactive connection middleware to the main namespace. */
+    public SocketIoServer use(ReactiveConnectionMiddleware middleware) {
+        main.use(middleware);
+        return this;
+    }
+
+    public BroadcastOperator to(String... rooms) {
+        return main.to(rooms);
+    }
+
+    public BroadcastOperator in(String... rooms) {
+        return main.in(rooms);
+    }
+
+    public BroadcastOperator except(String... rooms) {
+        return main.except(rooms);
+    }
+
+    public BroadcastOperator asVolatile() {
+        return main.asVolatile();
+    }
+
+    public BroadcastOperator compress(boolean compress) {
+        return main.compress(compress);
+    }
+
+    public BroadcastOperator local() {
+        return main.local();
+    }
+
+    public BroadcastOperator timeout(Duration timeout) {
+        return main.timeout(timeout);
+    }
+
+    public boolean emit(String event, Object... args) {
+        return main.emit(event, args);
+    }
+
+    public CompletableFuture<List<RemoteSocket>> fetchSockets() {
+        return main.fetchSockets();
+    }
+
+    public CompletableFuture<Void> socketsJoin(String... rooms) {
+        return main.socketsJoin(rooms);
+    }
+
+    public CompletableFuture<Void> socketsLeave(String... rooms) {
+        return main.socketsLeave(rooms);
+    }
+
+    public CompletableFuture<Void> disconnectSockets(boolean close) {
+        return main.disconnectSockets(close);
+    }
+
+    public boolean serverSideEmit(String event, Object... args) {
+        return main.serverSideEmit(event, args);
+    }
+
+    public CompletableFuture<List<JsonNode>> serverSideEmitWithAck(Duration timeout, String event, Object... args) {
+        return main.serverSideEmitWithAck(timeout, event, args);
+    }
+
+    /**
+     * Closes the server: every socket disconnects with "server shutting down", adapters close,
+     * then the connections (and the engine, when this server owns it) close.
+     */
+    public CompletableFuture<Void> close() {
+        List<CompletableFuture<Void>> adapters = new ArrayList<>();
+        for (Namespace namespace : namespaces.values()) {
+            namespace.closeSockets("server shutting down");
+            adapters.add(namespace.adapter().close());
+        }
+        for (Client client : new ArrayList<>(clients)) {
+            client.close();
+        }
+        if (engineCloser != null) {
+            engineCloser.run();
+        }
+        return CompletableFuture.allOf(adapters.toArray(CompletableFuture[]::new));
+    }
+}

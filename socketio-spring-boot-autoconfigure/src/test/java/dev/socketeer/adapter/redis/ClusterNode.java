@@ -1,0 +1,122 @@
+package dev.socketeer.adapter.redis;
+
+import dev.socketeer.server.SocketIoServer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import dev.socketeer.autoconfigure.SocketIoServerCustomizer;
+
+/**
+ * One Java node of a test cluster: a whole Spring Boot WebFlux application on its own port with
+ * {@code socketio.adapter.type=redis} pointing at the test's redis-server.
+ *
+ * <p>On {@code "/"}: {@code socket.data.origin} is the node's name; event {@code "join"} joins the
+ * room given and acks with the socket's rooms; server-side {@code "ask"} is answered with
+ * {@code "<name>-answer"}; other server-side events are recorded in {@link #serverSideEvents()}.
+ */
+final class ClusterNode implements AutoCloseable {
+
+    final String name;
+    private final ConfigurableApplicationContext context;
+    private final List<String> serverSideEvents;
+
+    private ClusterNode(String name, ConfigurableApplicationContext context, List<String> serverSideEvents) {
+        this.name = name;
+        this.context = context;
+        this.serverSideEvents = serverSideEvents;
+    }
+
+    static ClusterNode start(String name, int redisPort, String... extraProperties) {
+        List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> properties = new ArrayList<>(List.of("server.port=0", "socketio.adapter.type=redis",
+                "spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + redisPort,
+                "spring.main.banner-mode=off", "node.name=" + name));
+        properties.addAll(List.of(extraProperties));
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(App.class)
+                .properties(properties.toArray(String[]::new))
+                .initializers(ctx -> ctx.getBeanFactory().registerSingleton("serverSideEvents", events))
+                .run();
+        return new ClusterNode(name, context, events);
+    }
+
+    int port() {
+        return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    SocketIoServer io() {
+        return context.getBean(SocketIoServer.class);
+    }
+
+    RedisAdapterFactory adapterFactory() {
+        return context.getBean(RedisAdapterFactory.class);
+    }
+
+    RedisEmitter emitter() {
+        return context.getBean(RedisEmitter.class);
+    }
+
+    /** "event:arg0,arg1" for each server-side event received. */
+    List<String> serverSideEvents() {
+        synchronized (serverSideEvents) {
+            return List.copyOf(serverSideEvents);
+        }
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
+    static class App {
+
+        /** Own Reactor Netty resources: closing one node must not stop the others' shared event loops. */
+        @Bean
+        org.springframework.http.client.ReactorResourceFactory reactorResourceFactory() {
+            org.springframework.http.client.ReactorResourceFactory factory =
+                    new org.springframework.http.client.ReactorResourceFactory();
+            factory.setUseGlobalResources(false);
+            return factory;
+        }
+
+        @Bean
+        SocketIoServerCustomizer nodeHandlers(org.springframework.core.env.Environment environment,
+                List<String> serverSideEvents) {
+            String name = environment.getProperty("node.name");
+            return server -> {
+                server.onConnection(socket -> {
+                    socket.data().put("origin", name);
+                    socket.on("join", (args, ack) -> {
+                        socket.join(args.get(0).asString());
+                        if (ack != null) {
+                            ack.send(List.copyOf(socket.rooms()));
+                        }
+                    });
+                });
+                server.sockets().onServerSideEmit("ask", (args, ack) -> {
+                    if (ack != null) {
+                        ack.send(name + "-answer");
+                    }
+                });
+                for (String event : List.of("announce", "hello-servers")) {
+                    server.sockets().onServerSideEmit(event, (args, ack) -> serverSideEvents.add(event + ":"
+                            + String.join(",", args.stream().map(arg -> arg.asString()).toList())));
+                }
+            };
+        }
+    }
+
+    static Map<String, Object> websocket() {
+        return Map.of("transports", List.of("websocket"));
+    }
+}

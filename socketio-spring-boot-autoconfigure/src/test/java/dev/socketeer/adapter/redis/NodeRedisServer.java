@@ -1,0 +1,57 @@
+package dev.socketeer.adapter.redis;
+
+import dev.socketeer.test.NodeProcess;
+import dev.socketeer.test.TestJson;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Drives {@code redis-cluster-node.mjs}: a Node socket.io 4.8 server on {@code @socket.io/redis-adapter}. */
+final class NodeRedisServer implements AutoCloseable {
+
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    private final NodeProcess process;
+    private final int port;
+    private final AtomicLong ids = new AtomicLong();
+
+    NodeRedisServer(int redisPort, String mode) {
+        this.process = NodeProcess.start("redis-cluster-node.mjs", Integer.toString(redisPort), mode);
+        this.port = process.await(report -> "listening".equals(report.path("type").asString()), WAIT,
+                "the Node server listening").get("port").asInt();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** Sends a command and returns the result report ({@code value} or {@code error}). */
+    JsonNode call(ObjectNode command) {
+        long id = ids.incrementAndGet();
+        command.put("id", id);
+        process.send(command);
+        return process.await(report -> "result".equals(report.path("type").asString())
+                && report.path("id").asLong() == id, WAIT, "result of " + command);
+    }
+
+    void send(ObjectNode command) {
+        process.send(command);
+    }
+
+    JsonNode awaitServerSideEvent(String event) {
+        return process.await(report -> "serverSideEvent".equals(report.path("type").asString())
+                && event.equals(report.path("event").asString()), WAIT, "server-side event " + event);
+    }
+
+    static ObjectNode command(String op) {
+        ObjectNode command = TestJson.MAPPER.createObjectNode();
+        command.put("op", op);
+        return command;
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+}

@@ -1,0 +1,109 @@
+package dev.socketeer.adapter.redis;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real {@code redis-server} on a free port for one test class (never the machine's own Redis):
+ * no persistence, killable and restartable on the same port.
+ */
+public final class RedisServer implements AutoCloseable {
+
+    private static final String EXECUTABLE = System.getProperty("socketeer.test.redis", "/usr/bin/redis-server");
+
+    private final int port;
+    private Process process;
+
+    private RedisServer(int port) {
+        this.port = port;
+    }
+
+    public static RedisServer start() {
+        RedisServer server = new RedisServer(freePort());
+        server.restart();
+        return server;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Starts (again) on the same port and waits until it answers PING. */
+    public void restart() {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException("redis-server is already running on port " + port);
+        }
+        if (!Files.isExecutable(Path.of(EXECUTABLE))) {
+            throw new IllegalStateException(EXECUTABLE + " not found: install redis-server (apt-get install redis-server)"
+                    + " or set -Dsocketeer.test.redis");
+        }
+        try {
+            process = new ProcessBuilder(List.of(EXECUTABLE, "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                    "--save", "", "--appendonly", "no", "--protected-mode", "no"))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!ping()) {
+            if (System.nanoTime() > deadline || !process.isAlive()) {
+                throw new IllegalStateException("redis-server did not start on port " + port);
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Kills the server abruptly, as a crash would. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public boolean ping() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            socket.setSoTimeout(1000);
+            OutputStream out = socket.getOutputStream();
+            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            byte[] reply = new byte[7];
+            int read = in.read(reply);
+            return read > 0 && new String(reply, 0, read, StandardCharsets.US_ASCII).startsWith("+PONG");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process != null) {
+            kill();
+        }
+    }
+}

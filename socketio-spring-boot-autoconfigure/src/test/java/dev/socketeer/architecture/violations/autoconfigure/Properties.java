@@ -1,0 +1,5 @@
+package dev.socketeer.architecture.violations.autoconfigure;
+
+/** An autoconfigure type. */
+public class Properties {
+}

@@ -1,0 +1,5 @@
+package dev.socketeer.architecture.violations.engine;
+
+/** An engine type. */
+public class Engine {
+}
