@@ -21,6 +21,12 @@ public final class SocketeerTestPlatformListener implements LauncherSessionListe
     private static void installBlockHound() {
         // Idempotent; the integrations of reactor-core (non-blocking schedulers) and Netty (event loops) load
         // through ServiceLoader. Add allowances here only with a comment saying why the call cannot block a loop.
-        BlockHound.install();
+        BlockHound.install(builder -> builder
+                // Lettuce guards every command write with SharedLock: a ReentrantLock held for a few instructions
+                // (a counter update; an exclusive holder only waits for in-flight writers to leave), never across
+                // I/O. Two loops publishing at once may park on it for nanoseconds. Without this allowance,
+                // BlockHound's error thrown from inside AbstractQueuedSynchronizer.acquire leaves a dead waiter in
+                // the lock's queue, and the next writer (the adapter's close) parks forever: a CI run hung so.
+                .allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "incrementWriters"));
     }
 }
