@@ -3,6 +3,7 @@ package dev.socketeer.server;
 import dev.socketeer.engine.Base64Id;
 import dev.socketeer.engine.EngineServer;
 import dev.socketeer.engine.EngineSocket;
+import dev.socketeer.protocol.socketio.PacketDecoder;
 import dev.socketeer.protocol.socketio.PacketEncoder;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,6 +51,7 @@ public final class SocketIoServer {
     public SocketIoServer(Consumer<Consumer<EngineSocket>> connectionHook, Runnable engineCloser, ServerOptions options) {
         this.options = Objects.requireNonNull(options, "options");
         this.encoder = new PacketEncoder(options.jsonMapper());
+        PacketDecoder.warmUp(options.jsonMapper());
         this.engineCloser = engineCloser;
         this.main = of("/");
         connectionHook.accept(this::onConnection);

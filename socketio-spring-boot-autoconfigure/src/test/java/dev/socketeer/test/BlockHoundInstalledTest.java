@@ -14,7 +14,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.resources.LoopResources;
 
-/** Proves BlockHound is active in every test JVM: blocking on a non-blocking thread fails. */
+/** Proves BlockHound is active in every test JVM: blocking on a non-blocking thread fails, and is recorded. */
 class BlockHoundInstalledTest {
 
     @Test
@@ -22,11 +22,14 @@ class BlockHoundInstalledTest {
         Throwable error = catchThrowable(() -> sleepOn(Schedulers.parallel()));
 
         assertThat(hasBlockingOperationError(error)).as("BlockingOperationError in %s", error).isTrue();
+        // recorded too, so that the class that made it fails even where the error itself was swallowed
+        assertThat(BlockingCallCheckExtension.drain()).singleElement().asString().contains("sleep");
     }
 
     @Test
     void sleepingOnABoundedElasticThreadIsAllowed() {
         assertThat(sleepOn(Schedulers.boundedElastic())).isEqualTo(1);
+        assertThat(BlockingCallCheckExtension.drain()).isEmpty();
     }
 
     @Test
@@ -41,6 +44,7 @@ class BlockHoundInstalledTest {
 
             assertThat(task.await(5, TimeUnit.SECONDS)).isTrue();
             assertThat(hasBlockingOperationError(task.cause())).as("BlockingOperationError in %s", task.cause()).isTrue();
+            assertThat(BlockingCallCheckExtension.drain()).singleElement().asString().contains("blockhound-test");
         }
         finally {
             loops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block(Duration.ofSeconds(10));

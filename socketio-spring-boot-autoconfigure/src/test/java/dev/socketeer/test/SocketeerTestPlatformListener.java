@@ -22,11 +22,18 @@ public final class SocketeerTestPlatformListener implements LauncherSessionListe
         // Idempotent; the integrations of reactor-core (non-blocking schedulers) and Netty (event loops) load
         // through ServiceLoader. Add allowances here only with a comment saying why the call cannot block a loop.
         BlockHound.install(builder -> builder
+                .blockingMethodCallback(BlockingCallCheckExtension::record)
                 // Lettuce guards every command write with SharedLock: a ReentrantLock held for a few instructions
                 // (a counter update; an exclusive holder only waits for in-flight writers to leave), never across
                 // I/O. Two loops publishing at once may park on it for nanoseconds. Without this allowance,
                 // BlockHound's error thrown from inside AbstractQueuedSynchronizer.acquire leaves a dead waiter in
                 // the lock's queue, and the next writer (the adapter's close) parks forever: a CI run hung so.
-                .allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "incrementWriters"));
+                .allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "incrementWriters")
+                // Jackson builds a deserializer the first time a type is read, under a lock, then serves it
+                // lock-free from its cache: a one-time wait per type (the same as the class loading it does).
+                // Packet decoding never gets here (SocketIoServer warms its root deserializer at startup);
+                // handler arguments bound to application types may, on their first event.
+                .allowBlockingCallsInside("tools.jackson.databind.deser.DeserializerCache",
+                        "_createAndCacheValueDeserializer"));
     }
 }

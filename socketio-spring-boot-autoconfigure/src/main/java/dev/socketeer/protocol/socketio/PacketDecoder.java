@@ -41,6 +41,17 @@ public final class PacketDecoder {
     }
 
     /**
+     * Builds and caches, once, what {@code mapper} needs to read packet payloads. Jackson creates a
+     * deserializer under a lock the first time a type is read; called at startup, so that event loops
+     * decoding their first packets at the same moment never wait on each other for it.
+     */
+    public static void warmUp(JsonMapper mapper) {
+        try (JsonParser parser = mapper.createParser("[\"e\",{\"k\":[1,2.5,true,null]}]")) {
+            mapper.readTree(parser);
+        }
+    }
+
+    /**
      * Decodes a text message.
      *
      * @return the packet, or {@code null} when it announced attachments that have not arrived yet
