@@ -1,5 +1,7 @@
 package dev.socketeer.engine;
 
+import dev.socketeer.protocol.engineio.EngineMessage;
+
 /**
  * A WebSocket connection, as the mounting layer hands it to {@link EngineServer#onWebSocket}.
  * Implementations must accept calls from any thread and write frames in call order.
@@ -8,6 +10,14 @@ public interface EngineWebSocket {
 
     /** Queues one frame (text frames carry UTF-8). The array is not modified; it may be shared. */
     void write(byte[] frame, boolean binary);
+
+    /**
+     * Queues one message frame. The message may be shared by every recipient of a broadcast: an implementation
+     * may keep a ready-to-write form of it in {@link EngineMessage#transportForm()}.
+     */
+    default void write(EngineMessage message) {
+        write(message.frameBytes(), message.isBinary());
+    }
 
     /** Flushes queued frames. */
     void flush();

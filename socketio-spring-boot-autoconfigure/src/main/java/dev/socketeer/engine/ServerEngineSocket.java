@@ -131,6 +131,10 @@ final class ServerEngineSocket implements EngineSocket {
         Objects.requireNonNull(message, "message");
         synchronized (lock) {
             if (state == State.OPEN) {
+                if (transport instanceof WebSocketTransport ws && writeBuffer.isEmpty()) {
+                    ws.send(message);
+                    return;
+                }
                 buffer(Outbound.message(message, true));
                 flush();
             }
@@ -141,6 +145,12 @@ final class ServerEngineSocket implements EngineSocket {
     public void send(List<EngineMessage> messages, boolean compress) {
         synchronized (lock) {
             if (state == State.OPEN) {
+                // The broadcast path: on WebSocket with nothing buffered, the shared messages go straight to the
+                // connection (no buffer entry, no list per recipient).
+                if (transport instanceof WebSocketTransport ws && writeBuffer.isEmpty()) {
+                    ws.send(messages);
+                    return;
+                }
                 for (EngineMessage message : messages) {
                     buffer(Outbound.message(message, compress));
                 }

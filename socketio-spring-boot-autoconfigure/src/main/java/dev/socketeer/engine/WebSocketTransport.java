@@ -1,5 +1,6 @@
 package dev.socketeer.engine;
 
+import dev.socketeer.protocol.engineio.EngineMessage;
 import java.util.List;
 
 /** WebSocket: one packet per frame, written straight to the connection. */
@@ -28,8 +29,26 @@ final class WebSocketTransport implements Transport {
     @Override
     public void send(List<Outbound> packets, boolean compress) {
         for (Outbound packet : packets) {
-            connection.write(packet.frameBytes(), packet.binary());
+            if (packet.message() != null) {
+                connection.write(packet.message());
+            } else {
+                connection.write(packet.frameBytes(), packet.binary());
+            }
         }
+        connection.flush();
+    }
+
+    /** Writes messages straight to the connection, bypassing the socket's write buffer. */
+    void send(List<EngineMessage> messages) {
+        for (int i = 0, n = messages.size(); i < n; i++) {
+            connection.write(messages.get(i));
+        }
+        connection.flush();
+    }
+
+    /** Writes one message straight to the connection. */
+    void send(EngineMessage message) {
+        connection.write(message);
         connection.flush();
     }
 

@@ -13,11 +13,16 @@ final class Listeners {
         try {
             action.run();
         } catch (RuntimeException | Error e) {
-            if (e instanceof VirtualMachineError vmError) {
-                throw vmError;
-            }
-            LOG.log(System.Logger.Level.ERROR, "Socket.IO " + what + " threw an exception", e);
+            failed(what, e);
         }
+    }
+
+    /** Logs what user code threw (a {@link VirtualMachineError} is rethrown). */
+    static void failed(String what, Throwable e) {
+        if (e instanceof VirtualMachineError vmError) {
+            throw vmError;
+        }
+        LOG.log(System.Logger.Level.ERROR, "Socket.IO " + what + " threw an exception", e);
     }
 
     static void warn(String message) {

@@ -31,6 +31,7 @@ import java.util.function.Consumer;
 import reactor.core.Disposable;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.NullNode;
 
 /**
@@ -528,32 +529,48 @@ public final class Socket {
     }
 
     private void onEvent(Packet packet) {
-        List<JsonNode> event = new ArrayList<>();
-        if (packet.data() instanceof JsonNode tree) {
-            tree.forEach(event::add);
-        }
-        if (event.isEmpty()) {
+        if (!(packet.data() instanceof ArrayNode tree) || tree.isEmpty()) {
             return;
         }
-        String name = eventName(event.get(0));
-        List<JsonNode> args = List.copyOf(event.subList(1, event.size()));
-        Ack ack = packet.id() == null ? null : ackFor(packet.id());
+        int size = tree.size();
+        JsonNode[] values = new JsonNode[size];
+        for (int i = 0; i < size; i++) {
+            values[i] = tree.get(i);
+        }
+        // views over one array, never modified: no copy per listener or middleware
+        List<JsonNode> event = Collections.unmodifiableList(Arrays.asList(values));
+        String name = eventName(values[0]);
+        List<JsonNode> args = size == 1 ? List.of() : event.subList(1, size);
+        Ack ack = packet.id() == null ? null : new OnceAck(packet.id());
         for (AnyListener listener : anyListeners) {
             Listeners.safely("onAny listener", () -> listener.onEvent(name, args));
         }
-        runMiddlewares(List.copyOf(event), 0, error -> {
+        if (middlewares.isEmpty()) {
+            deliver(name, args, ack);
+            return;
+        }
+        runMiddlewares(event, 0, error -> {
             if (error != null) {
                 onError(error);
-            } else if (connected) {
-                Map<String, List<EventListener>> byEvent = listeners;
-                List<EventListener> eventListeners = byEvent == null ? null : byEvent.get(name);
-                if (eventListeners != null) {
-                    for (EventListener listener : eventListeners) {
-                        Listeners.safely("listener of event '" + name + "'", () -> listener.onEvent(args, ack));
-                    }
-                }
+            } else {
+                deliver(name, args, ack);
             }
         });
+    }
+
+    private void deliver(String name, List<JsonNode> args, Ack ack) {
+        Map<String, List<EventListener>> byEvent = listeners;
+        List<EventListener> eventListeners = byEvent == null ? null : byEvent.get(name);
+        if (!connected || eventListeners == null) {
+            return;
+        }
+        for (EventListener listener : eventListeners) {
+            try {
+                listener.onEvent(args, ack);
+            } catch (RuntimeException | Error e) {
+                Listeners.failed("listener of event '" + name + "'", e);
+            }
+        }
     }
 
     private void runMiddlewares(List<JsonNode> event, int index, Consumer<Throwable> done) {
@@ -586,13 +603,21 @@ public final class Socket {
         }
     }
 
-    private Ack ackFor(long ackId) {
-        AtomicBoolean sent = new AtomicBoolean();
-        return args -> {
-            if (sent.compareAndSet(false, true)) {
+    /** Answers one event that asked for an acknowledgement; only the first answer is sent. */
+    private final class OnceAck extends AtomicBoolean implements Ack {
+
+        private final long ackId;
+
+        OnceAck(long ackId) {
+            this.ackId = ackId;
+        }
+
+        @Override
+        public void send(Object... args) {
+            if (compareAndSet(false, true)) {
                 writePacket(Packet.ack(namespace.name(), ackId, Arrays.asList(args)), false, true);
             }
-        };
+        }
     }
 
     private void onAck(Packet packet) {
@@ -601,11 +626,17 @@ public final class Socket {
         if (callback == null) {
             return;
         }
-        List<JsonNode> args = new ArrayList<>();
-        if (packet.data() instanceof JsonNode tree) {
-            tree.forEach(args::add);
+        List<JsonNode> args;
+        if (packet.data() instanceof ArrayNode tree && !tree.isEmpty()) {
+            JsonNode[] values = new JsonNode[tree.size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = tree.get(i);
+            }
+            args = Collections.unmodifiableList(Arrays.asList(values));
+        } else {
+            args = List.of();
         }
-        Listeners.safely("acknowledgement callback", () -> callback.accept(List.copyOf(args)));
+        Listeners.safely("acknowledgement callback", () -> callback.accept(args));
     }
 
     void onError(Throwable error) {

@@ -236,6 +236,37 @@ class NodeClientEndToEndTest {
     }
 
     @Test
+    void broadcastsOfEverySizeReachEveryClientIntactWhateverTheFrameHeader() {
+        // websocket recipients write one frame built per broadcast (see SharedFrames); polling ones the usual way
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            names.add(connect("/", Map.of("transports", List.of("websocket"))));
+        }
+        names.add(connect("/", Map.of("transports", List.of("polling"))));
+        names.forEach(clients::awaitConnect);
+        // the frame payload is 4 + 2["sized","<s>"], 14 characters around s: lengths on both sides of the 7-bit,
+        // 16-bit and 64-bit length forms and of the largest shared frame (16 KiB)
+        List<Integer> lengths = List.of(0, 1, 110, 111, 112, 113, 16_369, 16_370, 16_371, 65_520, 65_521, 65_522,
+                100_000);
+        for (int length : lengths) {
+            HANDLERS.server.emit("sized", "é".repeat(length % 3) + "x".repeat(length - length % 3));
+        }
+        HANDLERS.server.emit("sized-binary", new byte[] { 1, 2, 3 });
+        HANDLERS.server.emit("sized-binary", new byte[200]);
+        for (String name : names) {
+            for (int length : lengths) {
+                String text = clients.awaitEvent(name, "sized", WAIT).get("args").get(0).asString();
+                assertThat(text).as("%s, %d characters", name, length)
+                        .isEqualTo("é".repeat(length % 3) + "x".repeat(length - length % 3));
+            }
+            assertThat(TestJson.bytes(clients.awaitEvent(name, "sized-binary", WAIT).get("args").get(0)))
+                    .containsExactly(1, 2, 3);
+            assertThat(TestJson.bytes(clients.awaitEvent(name, "sized-binary", WAIT).get("args").get(0)))
+                    .hasSize(200).containsOnly(0);
+        }
+    }
+
+    @Test
     void fetchSocketsSocketsJoinSocketsLeaveAndDisconnectSocketsActOnTheMatchingSockets() {
         String a = connect("/chat", Map.of());
         String b = connect("/chat", Map.of("transports", List.of("polling")));

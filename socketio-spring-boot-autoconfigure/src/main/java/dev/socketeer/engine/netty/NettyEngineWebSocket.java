@@ -1,10 +1,13 @@
 package dev.socketeer.engine.netty;
 
 import dev.socketeer.engine.EngineWebSocket;
+import dev.socketeer.protocol.engineio.EngineMessage;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,14 +24,17 @@ import reactor.netty.http.websocket.WebsocketOutbound;
  *
  * <p>Writes made on the channel's own event loop while nothing is queued go straight to the
  * channel. Flushes are batched: a channel written to during an event-loop turn is flushed once,
- * at the end of that turn ({@link FlushBatch}), not once per frame.
+ * at the end of that turn ({@link FlushBatch}), not once per frame. A message written to many
+ * connections (a broadcast) goes out as one complete frame built for all of them
+ * ({@link SharedFrames}), unless permessage-deflate was negotiated.
  */
 final class NettyEngineWebSocket implements EngineWebSocket {
 
-    private record Frame(byte[] data, boolean binary) {
+    /** A queued frame: bytes to wrap in a frame, or ({@code raw}) a complete frame to write as it is. */
+    private record Frame(byte[] data, boolean binary, ByteBuf raw) {
     }
 
-    private static final Frame CLOSE = new Frame(new byte[0], false);
+    private static final Frame CLOSE = new Frame(new byte[0], false, null);
 
     // The outbound, not the WebFlux session: once upgraded, the session, its HandshakeInfo and
     // header copies are garbage instead of being retained by every idle connection.
@@ -42,6 +48,7 @@ final class NettyEngineWebSocket implements EngineWebSocket {
     private volatile boolean inboundEnded;
     private boolean closed; // event loop only
     private boolean flushRequested; // event loop only
+    private volatile Boolean rawFrames;
 
     NettyEngineWebSocket(EngineWebSocketSession session, long slowConsumerLimit) {
         this.outbound = session.outbound();
@@ -60,7 +67,37 @@ final class NettyEngineWebSocket implements EngineWebSocket {
             }
             return;
         }
-        queue.add(new Frame(frame, binary));
+        queue.add(new Frame(frame, binary, null));
+    }
+
+    @Override
+    public void write(EngineMessage message) {
+        ByteBuf raw = rawFrames() ? SharedFrames.duplicateFor(message) : null;
+        if (raw == null) {
+            write(message.frameBytes(), message.isBinary());
+            return;
+        }
+        if (queue.isEmpty() && channel.eventLoop().inEventLoop()) {
+            if (!closed) {
+                channel.write(raw, channel.voidPromise());
+                requestFlush();
+            }
+            return;
+        }
+        queue.add(new Frame(null, false, raw));
+    }
+
+    /**
+     * Whether complete frames may be written past the frame encoder: not when permessage-deflate was negotiated
+     * (its encoder compresses frame objects only). Read once, after the handshake has set up the pipeline.
+     */
+    private boolean rawFrames() {
+        Boolean allowed = rawFrames;
+        if (allowed == null) {
+            allowed = channel.pipeline().get(WebSocketExtensionEncoder.class) == null;
+            rawFrames = allowed;
+        }
+        return allowed;
     }
 
     @Override
@@ -159,7 +196,11 @@ final class NettyEngineWebSocket implements EngineWebSocket {
                 }
                 continue;
             }
-            writeFrame(frame.data(), frame.binary());
+            if (frame.raw() != null) {
+                channel.write(frame.raw(), channel.voidPromise());
+            } else {
+                writeFrame(frame.data(), frame.binary());
+            }
             wrote = true;
         }
         if (wrote) {

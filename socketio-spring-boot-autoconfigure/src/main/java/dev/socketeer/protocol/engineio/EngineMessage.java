@@ -19,6 +19,9 @@ public final class EngineMessage {
     // Lazily computed wire forms; computing them twice under a race is harmless.
     private byte[] frameBytes;
     private byte[] pollingBytes;
+    // A transport's ready-to-write form, shared by every recipient; volatile so that an object built on one thread is
+    // seen whole on another.
+    private volatile Object transportForm;
 
     private EngineMessage(String text, byte[] binary) {
         this.text = text;
@@ -80,6 +83,20 @@ public final class EngineMessage {
             pollingBytes = bytes;
         }
         return bytes;
+    }
+
+    /**
+     * What a transport stored with {@link #transportForm(Object)}, or {@code null}. Opaque to this layer: a
+     * WebSocket connection keeps the complete frame here (header and payload), built once for every recipient
+     * of a broadcast.
+     */
+    public Object transportForm() {
+        return transportForm;
+    }
+
+    /** Stores a transport's ready-to-write form of this message; the last call wins. */
+    public void transportForm(Object form) {
+        transportForm = form;
     }
 
     @Override

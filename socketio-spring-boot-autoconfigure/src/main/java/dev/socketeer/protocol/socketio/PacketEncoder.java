@@ -30,28 +30,43 @@ public final class PacketEncoder {
      * @throws IllegalArgumentException if binary data is found in a packet other than EVENT or ACK
      */
     public EncodedPacket encode(Packet packet) {
+        // One reused buffer per thread: the header goes first, assuming no attachments (the common case), and the
+        // JSON straight after it; the text is copied once, into the result.
+        StringBuilder text = scratch();
         List<byte[]> attachments = new ArrayList<>(0);
-        String json = null;
-        if (packet.data() != null) {
-            StringBuilder out = new StringBuilder(64);
-            writer.write(packet.data(), out, attachments);
-            json = out.toString();
-        }
-        PacketType type = switch (packet.type()) {
-            case EVENT, BINARY_EVENT -> attachments.isEmpty() ? PacketType.EVENT : PacketType.BINARY_EVENT;
-            case ACK, BINARY_ACK -> attachments.isEmpty() ? PacketType.ACK : PacketType.BINARY_ACK;
-            default -> {
-                if (!attachments.isEmpty()) {
-                    throw new IllegalArgumentException(
-                            "Binary data is only allowed in EVENT and ACK packets, not in " + packet.type());
-                }
-                yield packet.type();
-            }
+        PacketType plain = switch (packet.type()) {
+            case BINARY_EVENT -> PacketType.EVENT;
+            case BINARY_ACK -> PacketType.ACK;
+            default -> packet.type();
         };
-        StringBuilder text = new StringBuilder(16 + (json == null ? 0 : json.length()));
+        appendHeader(text, plain, 0, packet);
+        int headerLength = text.length();
+        if (packet.data() != null) {
+            writer.write(packet.data(), text, attachments);
+        }
+        String encoded;
+        if (attachments.isEmpty()) {
+            encoded = text.toString();
+        } else {
+            PacketType binary = switch (plain) {
+                case EVENT -> PacketType.BINARY_EVENT;
+                case ACK -> PacketType.BINARY_ACK;
+                default -> throw new IllegalArgumentException(
+                        "Binary data is only allowed in EVENT and ACK packets, not in " + packet.type());
+            };
+            String json = text.substring(headerLength);
+            text.setLength(0);
+            appendHeader(text, binary, attachments.size(), packet);
+            encoded = text.append(json).toString();
+        }
+        release(text);
+        return new EncodedPacket(encoded, attachments);
+    }
+
+    private static void appendHeader(StringBuilder text, PacketType type, int attachments, Packet packet) {
         text.append(type.code());
         if (type == PacketType.BINARY_EVENT || type == PacketType.BINARY_ACK) {
-            text.append(attachments.size()).append('-');
+            text.append(attachments).append('-');
         }
         if (!"/".equals(packet.namespace())) {
             text.append(packet.namespace()).append(',');
@@ -59,10 +74,22 @@ public final class PacketEncoder {
         if (packet.id() != null) {
             text.append(packet.id().longValue());
         }
-        if (json != null) {
-            text.append(json);
+    }
+
+    private static final int SCRATCH_KEPT = 16 * 1024;
+    private static final ThreadLocal<StringBuilder> SCRATCH = ThreadLocal.withInitial(() -> new StringBuilder(256));
+
+    private static StringBuilder scratch() {
+        StringBuilder text = SCRATCH.get();
+        text.setLength(0);
+        return text;
+    }
+
+    private static void release(StringBuilder text) {
+        // a rare large packet must not pin its buffer to the thread for good
+        if (text.capacity() > SCRATCH_KEPT) {
+            SCRATCH.set(new StringBuilder(256));
         }
-        return new EncodedPacket(text.toString(), attachments);
     }
 
     /** The JSON text of a value, as JSON.stringify would write it (binary values are not allowed). */
