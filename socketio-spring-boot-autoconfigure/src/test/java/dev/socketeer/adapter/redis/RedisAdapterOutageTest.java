@@ -1,90 +1,12 @@
 package dev.socketeer.adapter.redis;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
-import dev.socketeer.test.NodeSocketIoClient;
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 
-/**
- * redis-server killed during traffic and restarted on the same port: local clients never notice,
- * cross-node requests fail clearly meanwhile, and cross-node delivery resumes without restarting
- * any node.
- */
-class RedisAdapterOutageTest {
-
-    private static final Duration WAIT = Duration.ofSeconds(20);
-
-    static RedisServer redis;
-    static ClusterNode n1;
-    static ClusterNode n2;
-    static NodeSocketIoClient clients;
+/** The Redis outage on the classic adapter. */
+class RedisAdapterOutageTest extends RedisAdapterOutageTestBase {
 
     @BeforeAll
     static void start() {
-        redis = RedisServer.start();
-        n1 = ClusterNode.start("n1", redis.port(), "socketio.adapter.redis.requests-timeout=1s");
-        n2 = ClusterNode.start("n2", redis.port(), "socketio.adapter.redis.requests-timeout=1s");
-        clients = NodeSocketIoClient.start();
-        clients.connect("a", n1.url() + "/", ClusterNode.websocket());
-        clients.connect("b", n2.url() + "/", ClusterNode.websocket());
-        clients.awaitConnect("a");
-        clients.awaitConnect("b");
-    }
-
-    @AfterAll
-    static void stop() {
-        for (AutoCloseable closeable : new AutoCloseable[] { clients, n1, n2, redis }) {
-            try {
-                if (closeable != null) {
-                    closeable.close();
-                }
-            } catch (Exception e) {
-                // keep closing the others
-            }
-        }
-    }
-
-    @Test
-    void localDeliverySurvivesARedisOutageAndClusterDeliveryResumesAfterIt() throws Exception {
-        await().atMost(WAIT).until(() -> n1.io().sockets().adapter().serverCount().get() == 2);
-        n1.io().emit("before", 1);
-        clients.awaitEvent("a", "before");
-        clients.awaitEvent("b", "before");
-
-        redis.kill();
-        await().atMost(WAIT).until(() -> !n1.adapterFactory().isConnected() && !n2.adapterFactory().isConnected());
-
-        // local clients do not notice
-        n1.io().emit("during", 2);
-        n1.io().local().emit("during-local", 3);
-        clients.awaitEvent("a", "during");
-        clients.awaitEvent("a", "during-local");
-        assertThat(clients.emitWithAck("a", "join", Duration.ofSeconds(5), "outage-room").toString())
-                .contains("outage-room");
-        // cluster requests fail with a clear message instead of hanging
-        assertThat(n1.io().fetchSockets()).failsWithin(Duration.ofSeconds(5))
-                .withThrowableOfType(ExecutionException.class)
-                .withMessageContaining("Redis");
-        assertThat(n1.io().sockets().adapter().serverCount()).failsWithin(Duration.ofSeconds(5));
-
-        redis.restart();
-        await().atMost(Duration.ofSeconds(60)).until(() -> n1.adapterFactory().isConnected()
-                && n2.adapterFactory().isConnected());
-        // resubscribed by itself: cross-node delivery and requests work again
-        await().atMost(WAIT).until(() -> n1.io().sockets().adapter().serverCount().get() == 2);
-        n1.io().emit("after", 4);
-        assertThat(clients.awaitEvent("b", "after").get("args").get(0).asInt()).isEqualTo(4);
-        n2.io().to("outage-room").emit("after-room", 5);
-        clients.awaitEvent("a", "after-room");
-        assertThat(n2.io().fetchSockets().get(10, TimeUnit.SECONDS)).hasSize(2);
-        assertThat(clients.reports()).noneMatch(report -> List.of("disconnect", "connect_error")
-                .contains(report.path("type").asString()));
+        startCluster("classic");
     }
 }
