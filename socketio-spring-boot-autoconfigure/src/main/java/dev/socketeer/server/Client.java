@@ -158,9 +158,7 @@ final class Client implements EngineSocketListener {
     }
 
     void writeToEngine(List<EngineMessage> messages, boolean isVolatile, boolean compress) {
-        if (!conn.isOpen()) {
-            return;
-        }
+        // no open check first: send drops what a closed session is given (one lock per recipient, not two)
         if (isVolatile && !conn.isWritable()) {
             return;
         }

@@ -15,6 +15,8 @@ import io.socket.client.Ack;
 import io.socket.client.AckWithTimeout;
 import io.socket.client.IO;
 import io.socket.client.Socket;
+import okhttp3.Dispatcher;
+import okhttp3.OkHttpClient;
 
 /**
  * One official Java client ({@code io.socket:socket.io-client} 2.1.x) with waits for what it receives.
@@ -35,6 +37,21 @@ public final class JavaSocketIoClient implements AutoCloseable {
         }
     }
 
+    /**
+     * One HTTP client for every test client, without OkHttp's default cap of 5 concurrent requests per host: each
+     * polling client holds a long-poll GET, so from the sixth client on, a new handshake or a websocket upgrade
+     * queued behind the GETs of the others until a ping released one (up to 25 s): a connect that never came.
+     * (Browsers have the same kind of cap, 6 connections per host, which is why they should prefer websocket.)
+     */
+    private static final OkHttpClient HTTP = newHttpClient();
+
+    private static OkHttpClient newHttpClient() {
+        Dispatcher dispatcher = new Dispatcher();
+        dispatcher.setMaxRequests(1024);
+        dispatcher.setMaxRequestsPerHost(1024);
+        return new OkHttpClient.Builder().dispatcher(dispatcher).readTimeout(1, TimeUnit.MINUTES).build();
+    }
+
     private final Socket socket;
     private final List<Received> pending = new ArrayList<>();
     private final List<Received> history = new ArrayList<>();
@@ -51,6 +68,12 @@ public final class JavaSocketIoClient implements AutoCloseable {
 
     /** Creates and connects a client with the given options. */
     public static JavaSocketIoClient connect(String url, IO.Options options) {
+        if (options.callFactory == null) {
+            options.callFactory = HTTP;
+        }
+        if (options.webSocketFactory == null) {
+            options.webSocketFactory = HTTP;
+        }
         JavaSocketIoClient client = new JavaSocketIoClient(IO.socket(URI.create(url), options));
         client.socket.on(Socket.EVENT_CONNECT, args -> client.record(Socket.EVENT_CONNECT, args));
         client.socket.on(Socket.EVENT_CONNECT_ERROR, args -> client.record(Socket.EVENT_CONNECT_ERROR, args));

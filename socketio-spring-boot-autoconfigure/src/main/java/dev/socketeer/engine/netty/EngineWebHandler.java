@@ -42,6 +42,7 @@ final class EngineWebHandler implements WebHandler, CorsConfigurationSource {
     private final CorsConfiguration cors;
 
     EngineWebHandler(EngineServer server) {
+        SharedFrames.initialize(); // at startup: its static setup reads the platform MBeans, never on a loop
         this.server = server;
         this.options = server.options();
         int maxFrame = (int) Math.min(options.maxHttpBufferSize(), Integer.MAX_VALUE - 8);

@@ -3,6 +3,9 @@ package dev.socketeer.engine.netty;
 import dev.socketeer.protocol.engineio.EngineMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.util.internal.PlatformDependent;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 
 /**
@@ -14,7 +17,8 @@ import java.nio.ByteBuffer;
  * {@link ByteBuf#duplicate() duplicate} (its own indexes over the same bytes), so recipients on different event
  * loops never touch a shared reference count, and a queued duplicate that is dropped needs no release. The memory
  * goes with the message, when the garbage collector frees its {@link ByteBuffer}. Payloads over
- * {@link #MAX_PAYLOAD} take the usual path, which bounds what waits for the collector.
+ * {@link #MAX_PAYLOAD} take the usual path, and so does every message while the JDK's direct buffers hold a quarter
+ * of the direct-memory limit, which bounds what waits for the collector.
  */
 final class SharedFrames {
 
@@ -23,7 +27,23 @@ final class SharedFrames {
 
     private static final Object WRITTEN_ONCE = new Object();
 
+    /** The JDK's direct buffers (Netty's pooled memory is not counted there). */
+    private static final BufferPoolMXBean JDK_DIRECT = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)
+            .stream().filter(pool -> "direct".equals(pool.getName())).findFirst().orElse(null);
+
+    /**
+     * At most a quarter of the direct-memory limit in JDK direct buffers before new shared frames are skipped: the
+     * JDK reserves direct memory by collecting garbage and sleeping when the limit is near, which must never happen
+     * on an event loop.
+     */
+    private static final long BUDGET = PlatformDependent.maxDirectMemory() / 4;
+
     private SharedFrames() {
+    }
+
+    /** Runs the class's static setup; called at startup. */
+    static void initialize() {
+        // the static initializers did the work
     }
 
     /**
@@ -44,7 +64,16 @@ final class SharedFrames {
             return null;
         }
         // Two threads may build it at once: harmless, one of the two frames is garbage.
-        ByteBuf frame = frame(payload, message.isBinary());
+        if (JDK_DIRECT != null && JDK_DIRECT.getMemoryUsed() + payload.length > BUDGET) {
+            // never let the JDK's own direct-memory reservation wait for a GC on an event loop
+            return null;
+        }
+        ByteBuf frame;
+        try {
+            frame = frame(payload, message.isBinary());
+        } catch (OutOfMemoryError directMemoryExhausted) {
+            return null;
+        }
         message.transportForm(frame);
         return frame.duplicate();
     }
