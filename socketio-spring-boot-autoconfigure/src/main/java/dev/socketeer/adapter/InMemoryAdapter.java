@@ -170,11 +170,11 @@ public class InMemoryAdapter implements Adapter {
         List<EngineMessage> messages = toMessages(packet);
         BroadcastFlags flags = options.flags();
         int[] count = new int[1];
-        forEachMatching(options, socket -> {
+        namespace.fanOut(() -> forEachMatching(options, socket -> {
             count[0]++;
             socket.notifyOutgoing(packet);
             socket.write(messages, flags.isVolatile(), flags.compress());
-        });
+        }));
         namespace.broadcastDelivered(count[0]);
     }
 
@@ -185,12 +185,12 @@ public class InMemoryAdapter implements Adapter {
         List<EngineMessage> messages = toMessages(toSend);
         BroadcastFlags flags = options.flags();
         int[] count = new int[1];
-        forEachMatching(options, socket -> {
+        namespace.fanOut(() -> forEachMatching(options, socket -> {
             count[0]++;
             socket.registerAck(toSend.id(), response);
             socket.notifyOutgoing(toSend);
             socket.write(messages, flags.isVolatile(), flags.compress());
-        });
+        }));
         namespace.broadcastDelivered(count[0]);
         clientCount.accept(count[0]);
     }

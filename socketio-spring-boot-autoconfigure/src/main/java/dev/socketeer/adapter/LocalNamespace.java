@@ -39,6 +39,14 @@ public interface LocalNamespace {
     default void broadcastDelivered(int recipients) {
     }
 
+    /**
+     * Runs the writes of one fan-out (the same messages to many local sockets). The server layer lets the
+     * connections written to from another thread be handed to their event loops together when it ends.
+     */
+    default void fanOut(Runnable writes) {
+        writes.run();
+    }
+
     /** How long sessions are kept for connection state recovery, or {@code null} when recovery is off. */
     Duration maxDisconnectionDuration();
 }

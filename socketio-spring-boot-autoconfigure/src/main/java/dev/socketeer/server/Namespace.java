@@ -5,6 +5,7 @@ import dev.socketeer.adapter.BroadcastFlags;
 import dev.socketeer.adapter.LocalNamespace;
 import dev.socketeer.adapter.LocalSocket;
 import dev.socketeer.adapter.Session;
+import dev.socketeer.engine.WriteScope;
 import dev.socketeer.protocol.socketio.Packet;
 import dev.socketeer.protocol.socketio.PacketEncoder;
 import java.time.Duration;
@@ -310,6 +311,11 @@ public class Namespace {
         @Override
         public String name() {
             return name;
+        }
+
+        @Override
+        public void fanOut(Runnable writes) {
+            WriteScope.run(writes);
         }
 
         @Override

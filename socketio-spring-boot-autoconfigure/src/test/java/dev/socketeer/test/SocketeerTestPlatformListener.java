@@ -34,6 +34,13 @@ public final class SocketeerTestPlatformListener implements LauncherSessionListe
                 // Packet decoding never gets here (SocketIoServer warms its root deserializer at startup);
                 // handler arguments bound to application types may, on their first event.
                 .allowBlockingCallsInside("tools.jackson.databind.deser.DeserializerCache",
-                        "_createAndCacheValueDeserializer"));
+                        "_createAndCacheValueDeserializer")
+                // Netty's adaptive allocator guards each magazine with a StampedLock held for an allocation or a
+                // free (no I/O); a loop that grows the magazines, or frees into one another thread allocates
+                // from, may park on it briefly. Netty's own BlockHound integration (4.2.15) misses these two;
+                // BlockHound's error inside them once failed an R2DBC read and lost a notification.
+                .allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup",
+                        "tryExpandMagazines")
+                .allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$Magazine", "free"));
     }
 }

@@ -1,6 +1,7 @@
 package dev.socketeer.engine.netty;
 
 import dev.socketeer.engine.EngineWebSocket;
+import dev.socketeer.engine.WriteScope;
 import dev.socketeer.protocol.engineio.EngineMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -107,7 +108,10 @@ final class NettyEngineWebSocket implements EngineWebSocket {
                 drain();
             }
         } else if (drainScheduled.compareAndSet(false, true)) {
-            channel.eventLoop().execute(drainTask);
+            // inside a fan-out, one task per event loop drains every connection written to (see WriteScope)
+            if (!WriteScope.defer(channel.eventLoop(), drainTask)) {
+                channel.eventLoop().execute(drainTask);
+            }
         }
     }
 
