@@ -271,8 +271,10 @@ class BadInputEndToEndTest {
         String sid = pollingHandshake();
         CompletableFuture<HttpResponse<String>> first = HTTP.sendAsync(HttpRequest.newBuilder(pollingUri(sid)).GET()
                 .build(), HttpResponse.BodyHandlers.ofString());
+        // 100 ms apart, so that the first request reaches the server first even on a loaded machine (5 ms was not
+        // always enough there: the second overtook it, and rightly won)
         CompletableFuture<HttpResponse<String>> second = CompletableFuture.runAsync(() -> { },
-                CompletableFuture.delayedExecutor(5, java.util.concurrent.TimeUnit.MILLISECONDS))
+                CompletableFuture.delayedExecutor(100, java.util.concurrent.TimeUnit.MILLISECONDS))
                 .thenCompose(ignored -> HTTP.sendAsync(HttpRequest.newBuilder(URI.create(pollingUri(sid) + "&t=burst"))
                         .GET().build(), HttpResponse.BodyHandlers.ofString()));
         HttpResponse<String> firstResponse = first.get(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
