@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPOutputStream;
@@ -113,7 +114,21 @@ final class NettyPollingExchange implements PollingExchange {
             if (channel != null && listener != null) {
                 channel.closeFuture().removeListener(listener);
             }
-            response.tryEmitValue(new Response(status, contentType, body, compressible));
+            Response r = new Response(status, contentType, body, compressible);
+            if (channel == null || channel.eventLoop().inEventLoop()) {
+                response.tryEmitValue(r);
+                return;
+            }
+            // Written, completed and wound down on the connection's own event loop, in one task, before the loop
+            // reads the client's next request on this keep-alive connection. Completed on another thread (a
+            // timer, another connection's loop, application code), the exchange could still be winding down
+            // when that request arrived; Reactor Netty (1.3.6) then queued it and, if it was answered at once,
+            // never read the connection again: the client's next request (its CONNECT, its next poll) hung.
+            try {
+                channel.eventLoop().execute(() -> response.tryEmitValue(r));
+            } catch (RejectedExecutionException e) {
+                response.tryEmitValue(r); // the loop is shutting down: whatever still can be written
+            }
         }
     }
 
