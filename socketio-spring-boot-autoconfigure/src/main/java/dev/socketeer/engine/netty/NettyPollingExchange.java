@@ -114,9 +114,9 @@ final class NettyPollingExchange implements PollingExchange {
             if (channel != null && listener != null) {
                 channel.closeFuture().removeListener(listener);
             }
-            Response r = new Response(status, contentType, body, compressible);
+            Response answer = new Response(status, contentType, body, compressible);
             if (channel == null || channel.eventLoop().inEventLoop()) {
-                response.tryEmitValue(r);
+                response.tryEmitValue(answer);
                 return;
             }
             // Written, completed and wound down on the connection's own event loop, in one task, before the loop
@@ -125,9 +125,9 @@ final class NettyPollingExchange implements PollingExchange {
             // when that request arrived; Reactor Netty (1.3.6) then queued it and, if it was answered at once,
             // never read the connection again: the client's next request (its CONNECT, its next poll) hung.
             try {
-                channel.eventLoop().execute(() -> response.tryEmitValue(r));
+                channel.eventLoop().execute(() -> response.tryEmitValue(answer));
             } catch (RejectedExecutionException e) {
-                response.tryEmitValue(r); // the loop is shutting down: whatever still can be written
+                response.tryEmitValue(answer); // the loop is shutting down: whatever still can be written
             }
         }
     }
