@@ -55,7 +55,7 @@ public class ProtocolBenchmarks {
         String body = "1234," + System.nanoTime() + "," + "x".repeat(Math.max(1, payload - 25));
         event = Packet.event("/", null, List.of("m", body));
         eventText = encoder.encode(event).text();
-        ackText = "42" + 17 + "[\"req\",\"" + body + "\"]";
+        ackText = "2" + 17 + "[\"req\",\"" + body + "\"]"; // a Socket.IO packet: no Engine.IO "4" in front
         pollingPackets = new ArrayList<>();
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < 8; i++) {
