@@ -128,17 +128,7 @@ final class ServerEngineSocket implements EngineSocket {
 
     @Override
     public void send(EngineMessage message) {
-        Objects.requireNonNull(message, "message");
-        synchronized (lock) {
-            if (state == State.OPEN) {
-                if (transport instanceof WebSocketTransport ws && writeBuffer.isEmpty()) {
-                    ws.send(message);
-                    return;
-                }
-                buffer(Outbound.message(message, true));
-                flush();
-            }
-        }
+        send(List.of(Objects.requireNonNull(message, "message")), true);
     }
 
     @Override

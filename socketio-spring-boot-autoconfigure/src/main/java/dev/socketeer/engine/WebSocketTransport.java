@@ -46,12 +46,6 @@ final class WebSocketTransport implements Transport {
         connection.flush();
     }
 
-    /** Writes one message straight to the connection. */
-    void send(EngineMessage message) {
-        connection.write(message);
-        connection.flush();
-    }
-
     @Override
     public void close() {
         connection.close();

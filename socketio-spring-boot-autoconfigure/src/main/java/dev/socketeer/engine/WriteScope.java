@@ -5,6 +5,8 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import reactor.util.Logger;
+import reactor.util.Loggers;
 
 /**
  * A fan-out in progress on the calling thread: connections written to from here, whose writes must be finished on
@@ -18,6 +20,7 @@ import java.util.concurrent.Executor;
  */
 public final class WriteScope {
 
+    private static final Logger log = Loggers.getLogger(WriteScope.class);
     private static final ThreadLocal<WriteScope> CURRENT = new ThreadLocal<>();
 
     private final Map<Executor, List<Runnable>> pending = new IdentityHashMap<>(4);
@@ -69,7 +72,9 @@ public final class WriteScope {
                     try {
                         work.get(i).run();
                     } catch (RuntimeException e) {
-                        // one connection's failure must not keep the others of the loop from being written
+                        // one connection's failure must not keep the others of the loop from being written;
+                        // logged as the event loop would have logged it as a task of its own
+                        log.warn("A deferred write failed", e);
                     }
                 }
             });

@@ -164,7 +164,7 @@ final class Client implements EngineSocketListener {
         }
         conn.send(messages, compress);
         ServerObserver observer = server.observer();
-        if (observer != ServerObserver.NONE) {
+        if (observer != ServerObserver.NONE && conn.isOpen()) {
             int size = 0;
             for (EngineMessage message : messages) {
                 size += message.isBinary() ? message.binary().length : message.text().length();

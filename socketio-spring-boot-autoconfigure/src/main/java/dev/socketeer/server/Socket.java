@@ -444,6 +444,18 @@ public final class Socket {
         return data instanceof List<?> list ? list : List.of();
     }
 
+    /**
+     * The elements of a received array, as an unmodifiable view over one array: listeners and middlewares share it
+     * (and its sub-lists) without a copy each.
+     */
+    private static List<JsonNode> elements(ArrayNode tree) {
+        JsonNode[] values = new JsonNode[tree.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = tree.get(i);
+        }
+        return Collections.unmodifiableList(Arrays.asList(values));
+    }
+
     private static String eventName(Object first) {
         if (first instanceof JsonNode node) {
             return node.isString() ? node.stringValue() : node.toString();
@@ -532,15 +544,9 @@ public final class Socket {
         if (!(packet.data() instanceof ArrayNode tree) || tree.isEmpty()) {
             return;
         }
-        int size = tree.size();
-        JsonNode[] values = new JsonNode[size];
-        for (int i = 0; i < size; i++) {
-            values[i] = tree.get(i);
-        }
-        // views over one array, never modified: no copy per listener or middleware
-        List<JsonNode> event = Collections.unmodifiableList(Arrays.asList(values));
-        String name = eventName(values[0]);
-        List<JsonNode> args = size == 1 ? List.of() : event.subList(1, size);
+        List<JsonNode> event = elements(tree);
+        String name = eventName(event.get(0));
+        List<JsonNode> args = event.subList(1, event.size());
         Ack ack = packet.id() == null ? null : new OnceAck(packet.id());
         for (AnyListener listener : anyListeners) {
             Listeners.safely("onAny listener", () -> listener.onEvent(name, args));
@@ -565,6 +571,7 @@ public final class Socket {
             return;
         }
         for (EventListener listener : eventListeners) {
+            // not Listeners.safely: the description is built only when a listener fails, not per event
             try {
                 listener.onEvent(args, ack);
             } catch (RuntimeException | Error e) {
@@ -626,16 +633,7 @@ public final class Socket {
         if (callback == null) {
             return;
         }
-        List<JsonNode> args;
-        if (packet.data() instanceof ArrayNode tree && !tree.isEmpty()) {
-            JsonNode[] values = new JsonNode[tree.size()];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = tree.get(i);
-            }
-            args = Collections.unmodifiableList(Arrays.asList(values));
-        } else {
-            args = List.of();
-        }
+        List<JsonNode> args = packet.data() instanceof ArrayNode tree ? elements(tree) : List.of();
         Listeners.safely("acknowledgement callback", () -> callback.accept(args));
     }
 

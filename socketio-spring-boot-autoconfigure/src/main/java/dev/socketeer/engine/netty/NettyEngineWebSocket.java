@@ -59,33 +59,26 @@ final class NettyEngineWebSocket implements EngineWebSocket {
 
     @Override
     public void write(byte[] frame, boolean binary) {
-        // On the channel's own event loop with nothing queued, every earlier frame is already in
-        // the channel: write straight through (no queue node, no task), order is kept.
-        if (queue.isEmpty() && channel.eventLoop().inEventLoop()) {
-            if (!closed) {
-                writeFrame(frame, binary);
-                requestFlush();
-            }
-            return;
-        }
-        queue.add(new Frame(frame, binary, null));
+        write(frame, binary, null);
     }
 
     @Override
     public void write(EngineMessage message) {
         ByteBuf raw = rawFrames() ? SharedFrames.duplicateFor(message) : null;
-        if (raw == null) {
-            write(message.frameBytes(), message.isBinary());
-            return;
-        }
+        write(raw == null ? message.frameBytes() : null, message.isBinary(), raw);
+    }
+
+    private void write(byte[] data, boolean binary, ByteBuf raw) {
+        // On the channel's own event loop with nothing queued, every earlier frame is already in
+        // the channel: write straight through (no queue node, no task), order is kept.
         if (queue.isEmpty() && channel.eventLoop().inEventLoop()) {
             if (!closed) {
-                channel.write(raw, channel.voidPromise());
+                writeNow(data, binary, raw);
                 requestFlush();
             }
             return;
         }
-        queue.add(new Frame(null, false, raw));
+        queue.add(new Frame(data, binary, raw));
     }
 
     /**
@@ -144,10 +137,15 @@ final class NettyEngineWebSocket implements EngineWebSocket {
         // the connection is closed either way
     }
 
-    private void writeFrame(byte[] data, boolean binary) {
-        channel.write(binary
-                ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(data))
-                : new TextWebSocketFrame(Unpooled.wrappedBuffer(data)), channel.voidPromise());
+    /** Writes a complete shared frame ({@code raw}) as it is, or the bytes wrapped in a frame (event loop only). */
+    private void writeNow(byte[] data, boolean binary, ByteBuf raw) {
+        if (raw != null) {
+            channel.write(raw, channel.voidPromise());
+        } else {
+            channel.write(binary
+                    ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(data))
+                    : new TextWebSocketFrame(Unpooled.wrappedBuffer(data)), channel.voidPromise());
+        }
     }
 
     /**
@@ -200,11 +198,7 @@ final class NettyEngineWebSocket implements EngineWebSocket {
                 }
                 continue;
             }
-            if (frame.raw() != null) {
-                channel.write(frame.raw(), channel.voidPromise());
-            } else {
-                writeFrame(frame.data(), frame.binary());
-            }
+            writeNow(frame.data(), frame.binary(), frame.raw());
             wrote = true;
         }
         if (wrote) {

@@ -12,6 +12,10 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class PacketEncoder {
 
+    /** Above this capacity a thread's encoding buffer is dropped after use rather than kept. */
+    private static final int SCRATCH_KEPT = 16 * 1024;
+    private static final ThreadLocal<StringBuilder> SCRATCH = ThreadLocal.withInitial(() -> new StringBuilder(256));
+
     private final JsonWriter writer;
 
     /** An encoder that serializes application objects (records, POJOs) with {@code mapper}. */
@@ -75,9 +79,6 @@ public final class PacketEncoder {
             text.append(packet.id().longValue());
         }
     }
-
-    private static final int SCRATCH_KEPT = 16 * 1024;
-    private static final ThreadLocal<StringBuilder> SCRATCH = ThreadLocal.withInitial(() -> new StringBuilder(256));
 
     private static StringBuilder scratch() {
         StringBuilder text = SCRATCH.get();

@@ -119,4 +119,17 @@ final class ClusterNode implements AutoCloseable {
     static Map<String, Object> websocket() {
         return Map.of("transports", List.of("websocket"));
     }
+
+    /** Closes each of these (nulls skipped) in order; a failure to close one does not keep the others open. */
+    static void closeAll(AutoCloseable... resources) {
+        for (AutoCloseable resource : resources) {
+            try {
+                if (resource != null) {
+                    resource.close();
+                }
+            } catch (Exception e) {
+                // keep closing the others
+            }
+        }
+    }
 }

@@ -56,15 +56,7 @@ abstract class RedisAdapterClusterTestBase {
 
     @AfterAll
     static void stopCluster() {
-        for (AutoCloseable closeable : new AutoCloseable[] { j, clients, n1, n2, n3, redis }) {
-            try {
-                if (closeable != null) {
-                    closeable.close();
-                }
-            } catch (Exception e) {
-                // keep closing the others
-            }
-        }
+        ClusterNode.closeAll(j, clients, n1, n2, n3, redis);
     }
 
     private static void join(String client, String room) {

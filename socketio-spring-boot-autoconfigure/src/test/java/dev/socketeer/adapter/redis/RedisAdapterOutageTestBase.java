@@ -40,15 +40,7 @@ abstract class RedisAdapterOutageTestBase {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable closeable : new AutoCloseable[] { clients, n1, n2, redis }) {
-            try {
-                if (closeable != null) {
-                    closeable.close();
-                }
-            } catch (Exception e) {
-                // keep closing the others
-            }
-        }
+        ClusterNode.closeAll(clients, n1, n2, redis);
     }
 
     @Test

@@ -49,15 +49,7 @@ abstract class RedisNodeInteropTestBase {
 
     @AfterAll
     static void stopCluster() {
-        for (AutoCloseable closeable : new AutoCloseable[] { clients, node, n1, n2, redis }) {
-            try {
-                if (closeable != null) {
-                    closeable.close();
-                }
-            } catch (Exception e) {
-                // keep closing the others
-            }
-        }
+        ClusterNode.closeAll(clients, node, n1, n2, redis);
     }
 
     static ObjectNode command(String op) {
