@@ -158,8 +158,12 @@ def loadgen(cfg, urls, pids, kinds, scenarios, label, aux_pids=()):
     for key in ("clients", "poll-clients", "rooms", "payload", "rate", "window", "warmup", "duration",
                 "ack-clients", "poll-ack-clients", "settle", "threads", "connect-concurrency", "connect-timeout"):
         cmd += [f"--{key}", str(cfg[key])]
+    if "steps" in cfg:
+        cmd += ["--steps", cfg["steps"]]
     cmd = taskset(1, cmd, cfg["pinned"])
     budget = 2 * cfg["connect-timeout"] + 60 + len(scenarios) * (cfg["warmup"] + cfg["duration"] + 20)
+    if "steps" in cfg:
+        budget += (cfg["connect-timeout"] + cfg["settle"] + 10) * len(cfg["steps"].split(","))
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     started.append(p)
     try:
@@ -532,6 +536,92 @@ def report(a, cfg, servers, raw, cross, t0, date, final):
     log(f"{'wrote' if final else 'checkpoint'}: {a.out}/results-{stem}.md, .json and chart-{stem}.svg")
 
 
+def fit(points):
+    """Least-squares line through (connections, bytes): slope (bytes per connection), intercept, R²."""
+    xs = [p_[0] for p_ in points]
+    ys = [p_[1] for p_ in points]
+    n = len(xs)
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxx = sum((x - mx) ** 2 for x in xs)
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys))
+    syy = sum((y - my) ** 2 for y in ys)
+    slope = sxy / sxx if sxx else 0.0
+    r2 = (sxy * sxy) / (sxx * syy) if sxx and syy else 0.0
+    return slope, my - slope * mx, r2
+
+
+def run_steps(a, cfg, servers, date, t0):
+    """Footprint at several sizes (`--steps`): per server and round, one process, WebSocket clients connected in
+    cumulative steps, RSS and heap after a full GC at each; a line through the points gives the cost of one more
+    connection (its slope) and, with the fit's R², whether that cost is linear, hence a projection to 100k."""
+    steps = [int(x) for x in a.steps.split(",") if x.strip()]
+    cfg = dict(cfg, clients=max(steps), steps=",".join(map(str, steps)))
+    raw = {s: [] for s in servers}
+    port = 17300
+    for rnd in range(cfg["rounds"]):
+        order = servers[rnd % len(servers):] + servers[:rnd % len(servers)]
+        for s in order:
+            port = next_ports(port)
+            proc = start_single(s, cfg, port)
+            try:
+                if not wait_port(port, proc):
+                    log(f"  {s} did not start")
+                    continue
+                time.sleep(1)
+                spec = server_spec(s)
+                res = loadgen(cfg, [f"http://127.0.0.1:{port}/socket.io/"], [server_pid(proc)], [spec["kind"]],
+                              ["ws-steps"], s)
+            finally:
+                stop(proc)
+            pts = res.get("scenarios", {}).get("ws-steps", {}).get("points")
+            if not pts or len(pts) < 3:
+                log(f"  {s}: no usable steps ({str(res)[:300]})")
+                continue
+            rss = fit([(p_["connections"], p_["rss"]) for p_ in pts])
+            heap = fit([(p_["connections"], p_["heap"]) for p_ in pts])
+            raw[s].append({"points": pts, "rssSlope": rss[0], "rssIntercept": rss[1], "rssR2": rss[2],
+                           "heapSlope": heap[0], "heapR2": heap[2], "round": rnd + 1})
+            log(f"steps round {rnd + 1}: {s}: RSS {rss[0] / 1024:.2f} KB/conn (R² {rss[2]:.4f}), "
+                f"heap {heap[0] / 1024:.2f} KB/conn (R² {heap[2]:.4f})")
+    mach = machine()
+    rows = ["| server | points (connections: RSS MiB) | RSS KB/conn (slope) | R² | heap KB/conn (slope) | R² | "
+            "100k connections, projected RSS MiB (slope × 100k) |", "|---|---|---|---|---|---|---|"]
+    med = {}
+    for s in servers:
+        if not raw[s]:
+            continue
+        pick = sorted(raw[s], key=lambda r: r["rssSlope"])[len(raw[s]) // 2]
+        med[s] = pick
+        pts = ", ".join(f"{p_['connections']}: {p_['rss'] / 2 ** 20:.0f}" for p_ in pick["points"])
+        rows.append(f"| {s} | {pts} | {pick['rssSlope'] / 1024:.2f} | {pick['rssR2']:.4f} | "
+                    f"{pick['heapSlope'] / 1024:.2f} | {pick['heapR2']:.4f} | {pick['rssSlope'] * 1e5 / 2 ** 20:,.0f} |")
+    if servers and servers[0] in med:
+        first = med[servers[0]]
+        for peer in servers[1:]:
+            if peer in med:
+                rows.append(f"| *{servers[0]} ÷ {peer}* |  | {first['rssSlope'] / med[peer]['rssSlope']:.2f}× |  | "
+                            f"{first['heapSlope'] / med[peer]['heapSlope']:.2f}× |  |  |")
+    body = [f"# Socketeer footprint at several sizes — {date}", "",
+            f"Machine: {mach['nproc']} cores ({mach['cpu']}), {mach['memTotalKiB'] // 1024} MiB, kernel {mach['kernel']}. "
+            f"{mach['java']}; Node {mach['node']}. Socketeer {mach['socketeer']}; socket.io {mach['socket.io']}; "
+            f"netty-socketio {mach['netty-socketio']}.",
+            f"Idle WebSocket clients connected in cumulative steps of {', '.join(map(str, steps))} to one server "
+            f"process (JVMs: {' '.join(JVM_OPTS)}; Node: {' '.join(NODE_OPTS)}); at each step, once the server is "
+            f"idle, its RSS (VmRSS) and its heap after a full GC. The slope of a least-squares line through the points "
+            f"is the cost of one more connection (fixed costs such as JIT code and pools stay in the intercept); R² "
+            f"near 1 says the cost is linear, which is what the 100k projection assumes. "
+            f"{cfg['rounds']} rounds, the median slope's round shown. Wall time {(time.time() - t0) / 60:.1f} min.",
+            "", *rows, ""]
+    os.makedirs(a.out, exist_ok=True)
+    stem = f"footprint-{date}{'-pinned' if a.pinned else ''}"
+    with open(os.path.join(a.out, stem + ".md"), "w") as f:
+        f.write("\n".join(body))
+    with open(os.path.join(a.out, stem + ".json"), "w") as f:
+        json.dump({"date": date, "machine": mach, "steps": steps, "results": raw}, f, indent=1)
+    print("\n".join(body))
+    log(f"wrote: {a.out}/{stem}.md and .json")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--full", action="store_true")
@@ -539,6 +629,8 @@ def main():
     ap.add_argument("--rounds", type=int)
     ap.add_argument("--servers", default="socketeer,node,netty-socketio,floor")
     ap.add_argument("--no-cross", action="store_true")
+    ap.add_argument("--steps", help="footprint at several sizes instead of the scenarios, e.g. 2500,5000,10000,19500")
+    ap.add_argument("--cross-only", action="store_true", help="only the cross-node scenario (no single-server rounds)")
     ap.add_argument("--jfr", action="store_true", help="record a JFR profile of every JVM server (benchmarks/target/run/*.jfr)")
     ap.add_argument("--clients", type=int)
     ap.add_argument("--duration", type=float)
@@ -547,18 +639,22 @@ def main():
     ap.add_argument("--out", default=DOCS)
     a = ap.parse_args()
     # the quick set (< 10 min on a 2-core box, build excluded): 10k WebSocket clients kept for the footprint and
-    # fan-out, 2 rounds, 1 s warm-up + 3 s windows, 500 polling clients. `settle` is a ceiling: the generator takes
-    # the footprint as soon as the server is idle.
+    # fan-out, 2 rounds, 4 s warm-up + 3 s windows, 500 polling clients. `settle` is a ceiling: the generator takes
+    # the footprint as soon as the server is idle. The warm-up lets the JVMs compile each path before it is measured
+    # (with 1 s, C2 compilations took a quarter of a JVM server's CPU in the measured window; see
+    # docs/performance.md, round 4).
     cfg = {"clients": 10000, "poll-clients": 500, "rooms": 100, "payload": 100, "rate": 200, "window": 16,
-           "warmup": 1, "duration": 3, "ack-clients": 1000, "poll-ack-clients": 200, "settle": 2,
+           "warmup": 4, "duration": 3, "ack-clients": 1000, "poll-ack-clients": 200, "settle": 2,
            "threads": 2, "connect-concurrency": 200, "connect-timeout": 60, "rounds": 2,
            "cross-scenarios": ["ws-connect", "fanout-max"]}
     if a.full:
-        cfg.update({"clients": 19500, "poll-clients": 9000, "warmup": 3, "duration": 10, "rounds": 5, "settle": 5,
+        cfg.update({"clients": 19500, "poll-clients": 9000, "warmup": 10, "duration": 10, "rounds": 5, "settle": 5,
                     "connect-timeout": 120, "cross-scenarios": ["ws-connect", "fanout-fixed", "fanout-max"]})
     for k in ("rounds", "clients", "duration", "warmup", "poll_clients"):
         if getattr(a, k) is not None:
             cfg[k.replace("_", "-")] = getattr(a, k)
+    if a.steps:
+        cfg["clients"] = max(int(x) for x in a.steps.split(",") if x.strip())
     cfg["pinned"] = a.pinned
     GRACEFUL[0] = a.jfr
     if a.jfr:
@@ -579,6 +675,12 @@ def main():
             f"(they hold 2 sockets each, on top of the WebSocket clients)")
     date = datetime.datetime.now().strftime("%Y-%m-%d")
     log(f"config: {json.dumps({k: v for k, v in cfg.items() if k != 'tmp'})}")
+    if a.steps:
+        try:
+            run_steps(a, cfg, servers, date, time.time())
+        finally:
+            stop_all()
+        return
     raw = {s: [] for s in servers}
     cross = {}
     port = 17300
@@ -586,7 +688,9 @@ def main():
     try:
         # the cross-node pairs start together with round 1's servers (they sit idle until measured after round 1)
         pairs = [] if a.no_cross else start_cross_all(a, cfg, servers, cross, port + 100)
-        for rnd in range(cfg["rounds"]):
+        if a.cross_only:
+            measure_cross_all(pairs, cfg, cross)
+        for rnd in range(0 if a.cross_only else cfg["rounds"]):
             order = servers[rnd % len(servers):] + servers[:rnd % len(servers)]
             port = run_round(order, cfg, port, rnd, raw, lambda: report(a, cfg, servers, raw, cross, t0, date, False))
             if rnd == 0 and pairs:

@@ -46,6 +46,12 @@ public final class WriteScope {
         }
     }
 
+    /** Whether a scope is open on this thread (work given to {@link #defer} now would be deferred). */
+    public static boolean isOpen() {
+        WriteScope scope = CURRENT.get();
+        return scope != null && scope.depth > 0;
+    }
+
     /**
      * Defers {@code work} to be run on {@code target} when the current scope ends, together with the other work
      * for that target; {@code false} when no scope is open on this thread.

@@ -131,6 +131,26 @@ final class E2eHandlers implements SocketIoServerCustomizer {
             socket.asVolatile().emit("v", 2);
             socket.emit("after-volatile");
         });
+        socket.on("interleave", (args, ack) -> {
+            // From an application thread: broadcasts (a fan-out, whose writes are handed to the event loop in a
+            // batch) interleaved with direct emits (queued one by one), then a close; the client must see them all,
+            // in order.
+            int count = args.get(0).asInt();
+            Thread sender = new Thread(() -> {
+                for (int i = 0; i < count; i++) {
+                    if (i % 3 == 0) {
+                        socket.emit("seq", i);
+                    } else {
+                        nsp.to(socket.id()).emit("seq", i);
+                    }
+                }
+                socket.emit("seq-done", count);
+                if (args.size() > 1 && args.get(1).asBoolean()) {
+                    socket.disconnect(false);
+                }
+            }, "interleave-sender");
+            sender.start();
+        });
         socket.on("compressed", (args, ack) -> {
             socket.compress(false).emit("c", "plain");
             socket.compress(true).emit("c", "x".repeat(4096));

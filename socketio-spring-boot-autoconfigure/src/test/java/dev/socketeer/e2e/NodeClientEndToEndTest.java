@@ -388,6 +388,34 @@ class NodeClientEndToEndTest {
 
     @ParameterizedTest
     @ValueSource(strings = { "polling", "websocket" })
+    void broadcastsAndDirectEmitsFromAnApplicationThreadArriveInCallOrder(String transport) {
+        String c = connect("/", transports(transport));
+        clients.awaitConnect(c);
+        int count = 3000;
+        clients.emit(c, "interleave", count);
+        clients.awaitEvent(c, "seq-done", Duration.ofSeconds(30));
+        assertThat(received(c, "seq")).containsExactlyElementsOf(java.util.stream.IntStream.range(0, count).boxed().toList());
+    }
+
+    @Test
+    void framesFromAnApplicationThreadAllArriveBeforeItsDisconnect() {
+        String c = connect("/", transports("websocket"));
+        clients.awaitConnect(c);
+        clients.emit(c, "interleave", 50, true);
+        clients.awaitDisconnect(c, WAIT);
+        clients.sync();
+        assertThat(received(c, "seq")).containsExactlyElementsOf(java.util.stream.IntStream.range(0, 50).boxed().toList());
+    }
+
+    private List<Integer> received(String client, String event) {
+        return clients.reports().stream()
+                .filter(r -> "event".equals(r.path("type").asString("")) && client.equals(r.path("client").asString(""))
+                        && event.equals(r.path("event").asString("")))
+                .map(r -> r.get("args").get(0).asInt()).toList();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "polling", "websocket" })
     void compressFlagLeavesContentIntact(String transport) {
         String c = connect("/", transports(transport));
         clients.awaitConnect(c);

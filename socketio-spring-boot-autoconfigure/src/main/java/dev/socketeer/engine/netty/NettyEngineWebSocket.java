@@ -19,7 +19,8 @@ import reactor.netty.http.websocket.WebsocketOutbound;
  * Writes engine frames straight to the Netty channel of a WebSocket session.
  *
  * <p>Frames from any thread go into a queue that the channel's event loop drains, so they reach
- * the wire in call order. Slow consumers: Netty buffers what the peer does not read; once the
+ * the wire in call order; inside a fan-out ({@link WriteScope}) on another thread they are handed to the event
+ * loop with the fan-out's other writes instead, still in call order. Slow consumers: Netty buffers what the peer does not read; once the
  * channel is unwritable and more than {@code slowConsumerLimit} bytes wait beyond its low-water
  * mark, the connection is closed and the session ends with {@code "transport error"}.
  *
@@ -43,6 +44,8 @@ final class NettyEngineWebSocket implements EngineWebSocket {
     private final Channel channel;
     private final long slowConsumerLimit;
     private final Queue<Frame> queue = new ConcurrentLinkedQueue<>();
+    // The drain token: held while a drain task or a deferred fan-out write is pending on the event loop; the
+    // holder drains the queue when it runs, so nothing queued meanwhile can overtake it.
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drainTask = this::drain;
     private volatile boolean failed;
@@ -69,16 +72,31 @@ final class NettyEngineWebSocket implements EngineWebSocket {
     }
 
     private void write(byte[] data, boolean binary, ByteBuf raw) {
-        // On the channel's own event loop with nothing queued, every earlier frame is already in
-        // the channel: write straight through (no queue node, no task), order is kept.
-        if (queue.isEmpty() && channel.eventLoop().inEventLoop()) {
-            if (!closed) {
+        if (channel.eventLoop().inEventLoop()) {
+            // On the channel's own event loop with nothing queued or pending, every earlier frame is already in
+            // the channel: write straight through (no queue node, no task), order is kept.
+            if (queue.isEmpty() && !drainScheduled.get()) {
                 writeNow(data, binary, raw);
                 requestFlush();
+                return;
             }
+        } else if (queue.isEmpty() && WriteScope.isOpen() && drainScheduled.compareAndSet(false, true)) {
+            // Inside a fan-out on another thread, with nothing queued or pending: the write itself is handed to
+            // the event loop with the fan-out's other writes (see WriteScope). It holds the drain token meanwhile,
+            // so whatever is queued after it, by any thread, waits behind it: no queue node, one compare-and-set.
+            WriteScope.defer(channel.eventLoop(), () -> writeDeferred(data, binary, raw));
             return;
         }
         queue.add(new Frame(data, binary, raw));
+    }
+
+    /** A write handed over by a fan-out (event loop only; holds the drain token): the frame, then the queue. */
+    private void writeDeferred(byte[] data, boolean binary, ByteBuf raw) {
+        if (!closed) {
+            writeNow(data, binary, raw);
+            requestFlush();
+        }
+        drain();
     }
 
     /**
@@ -97,10 +115,11 @@ final class NettyEngineWebSocket implements EngineWebSocket {
     @Override
     public void flush() {
         if (channel.eventLoop().inEventLoop()) {
-            if (!queue.isEmpty()) {
+            // a pending drain or deferred write (the token) goes first, and drains the queue after itself
+            if (!queue.isEmpty() && !drainScheduled.get()) {
                 drain();
             }
-        } else if (drainScheduled.compareAndSet(false, true)) {
+        } else if (!queue.isEmpty() && drainScheduled.compareAndSet(false, true)) {
             // inside a fan-out, one task per event loop drains every connection written to (see WriteScope)
             if (!WriteScope.defer(channel.eventLoop(), drainTask)) {
                 channel.eventLoop().execute(drainTask);

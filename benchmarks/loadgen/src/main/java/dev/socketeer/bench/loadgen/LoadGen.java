@@ -180,6 +180,61 @@ public final class LoadGen {
     }
 
     private Map<String, Object> connectAll(int n, boolean polling) throws Exception {
+        return connectAll(n, polling, 0);
+    }
+
+    /**
+     * Footprint at several sizes in one server process: connects WebSocket clients in steps up to each size of
+     * {@code --steps} (cumulative; the clients of a step stay connected for the next), and records the servers'
+     * summed RSS and heap after a full GC once each step is idle. The harness fits a line through the points: its
+     * slope is what one more connection costs, with the process's fixed costs (JIT, class loading, pools) left in
+     * the intercept.
+     */
+    private Map<String, Object> connectSteps() throws Exception {
+        List<Map<String, Object>> points = new ArrayList<>();
+        Map<String, Object> first = null;
+        int connectedSoFar = 0;
+        for (String step : opts.getOrDefault("steps", "").split(",")) {
+            if (step.isBlank()) {
+                continue;
+            }
+            int size = Integer.parseInt(step.trim());
+            if (size <= connectedSoFar) {
+                continue;
+            }
+            Map<String, Object> r = connectAll(size - connectedSoFar, false, connectedSoFar);
+            if (first == null) {
+                first = r;
+                points.add(point(0, (Map<?, ?>) r.get("memoryBefore")));
+            }
+            connectedSoFar = (int) (stats.connected.sum() - stats.disconnectedAfterConnect.sum());
+            points.add(point(connectedSoFar, (Map<?, ?>) r.get("memoryAfter")));
+            if (((Number) r.get("failed")).longValue() > 0) {
+                log("ws-steps: %s clients failed to connect at step %d; stopping the steps", r.get("failed"), size);
+                break;
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("points", points);
+        return out;
+    }
+
+    private static Map<String, Object> point(long connections, Map<?, ?> memory) {
+        long rss = 0;
+        long heap = 0;
+        for (Object e : memory.values()) {
+            Map<?, ?> m = (Map<?, ?>) e;
+            rss += Math.max(0, ((Number) m.get("rss")).longValue());
+            heap += Math.max(0, ((Number) m.get("heap")).longValue());
+        }
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("connections", connections);
+        p.put("rss", rss);
+        p.put("heap", heap);
+        return p;
+    }
+
+    private Map<String, Object> connectAll(int n, boolean polling, int offset) throws Exception {
         int concurrency = intOpt("connect-concurrency", 200);
         double timeoutSec = doubleOpt("connect-timeout", 120);
         Map<String, Object> mem0 = memory();
@@ -189,7 +244,7 @@ public final class LoadGen {
         long t0 = System.nanoTime();
         long deadline = t0 + (long) (timeoutSec * 1e9);
         stats.connectLatency.reset();
-        for (int i = 0; i < n && System.nanoTime() < deadline; i++) {
+        for (int i = offset; i < offset + n && System.nanoTime() < deadline; i++) {
             while (inflightConnects.get() >= concurrency && System.nanoTime() < deadline) {
                 Thread.sleep(0, 200_000);
             }
@@ -494,6 +549,7 @@ public final class LoadGen {
             try {
                 switch (s) {
                     case "ws-connect" -> out.put(s, connectAll(clients, false));
+                    case "ws-steps" -> out.put(s, connectSteps());
                     case "fanout-fixed" -> out.put(s, fanout(s, intOpt("rate", 200)));
                     case "fanout-max" -> out.put(s, fanout(s, 0));
                     case "ack" -> out.put(s, ack(s, wsClients, intOpt("ack-clients", 1000)));
