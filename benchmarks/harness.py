@@ -525,7 +525,7 @@ def report(a, cfg, servers, raw, cross, t0, date, final):
     if final:
         print(text)
     os.makedirs(a.out, exist_ok=True)
-    stem = f"{date}{'-pinned' if a.pinned else ''}{'-full' if a.full else ''}"
+    stem = f"{date}{'-pinned' if a.pinned else ''}{'-full' if a.full else ''}{'-steady' if a.steady else ''}"
     with open(os.path.join(a.out, f"results-{stem}.md"), "w") as f:
         f.write(text + f"\n![chart](chart-{stem}.svg)\n")
     with open(os.path.join(a.out, f"results-{stem}.json"), "w") as f:
@@ -629,6 +629,8 @@ def main():
     ap.add_argument("--rounds", type=int)
     ap.add_argument("--servers", default="socketeer,node,netty-socketio,floor")
     ap.add_argument("--no-cross", action="store_true")
+    ap.add_argument("--steady", action="store_true",
+                    help="steady state: 20 s warm-up per phase (the JIT done), 10 s windows, one round, WebSocket only")
     ap.add_argument("--steps", help="footprint at several sizes instead of the scenarios, e.g. 2500,5000,10000,19500")
     ap.add_argument("--cross-only", action="store_true", help="only the cross-node scenario (no single-server rounds)")
     ap.add_argument("--jfr", action="store_true", help="record a JFR profile of every JVM server (benchmarks/target/run/*.jfr)")
@@ -650,6 +652,8 @@ def main():
     if a.full:
         cfg.update({"clients": 19500, "poll-clients": 9000, "warmup": 10, "duration": 10, "rounds": 5, "settle": 5,
                     "connect-timeout": 120, "cross-scenarios": ["ws-connect", "fanout-fixed", "fanout-max"]})
+    if a.steady:
+        cfg.update({"warmup": 20, "duration": 10, "rounds": 1, "poll-clients": 0})
     for k in ("rounds", "clients", "duration", "warmup", "poll_clients"):
         if getattr(a, k) is not None:
             cfg[k.replace("_", "-")] = getattr(a, k)
