@@ -10,7 +10,6 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.util.LinkedHashMap;
@@ -160,30 +159,10 @@ final class EngineWebHandler implements WebHandler, CorsConfigurationSource {
     private static EngineRequest toEngineRequest(ServerWebExchange exchange, Principal principal) {
         ServerHttpRequest request = exchange.getRequest();
         Map<String, List<String>> headers = new LinkedHashMap<>();
-        request.getHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), List.copyOf(values)));
-        Map<String, String> query = new LinkedHashMap<>();
+        request.getHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values));
         String rawQuery = request.getURI().getRawQuery();
-        if (rawQuery != null) {
-            for (String pair : rawQuery.split("&")) {
-                if (pair.isEmpty()) {
-                    continue;
-                }
-                int eq = pair.indexOf('=');
-                String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-                String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-                query.putIfAbsent(name, value);
-            }
-        }
         String url = request.getURI().getRawPath() + (rawQuery == null ? "" : "?" + rawQuery);
-        return new EngineRequest(url, headers, query, request.getRemoteAddress(), request.getSslInfo() != null,
-                System.currentTimeMillis(), principal, Map.of());
-    }
-
-    private static String decode(String value) {
-        try {
-            return URLDecoder.decode(value, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return value;
-        }
+        return new EngineRequest(url, headers, EngineRequest.parseQuery(url), request.getRemoteAddress(),
+                request.getSslInfo() != null, System.currentTimeMillis(), principal, Map.of());
     }
 }
