@@ -11,7 +11,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.springframework.web.reactive.socket.CloseStatus;
 import reactor.netty.http.websocket.WebsocketOutbound;
 
@@ -29,13 +29,15 @@ import reactor.netty.http.websocket.WebsocketOutbound;
  * connections (a broadcast) goes out as one complete frame built for all of them
  * ({@link SharedFrames}), unless permessage-deflate was negotiated.
  */
-final class NettyEngineWebSocket implements EngineWebSocket {
+final class NettyEngineWebSocket implements EngineWebSocket, Runnable {
 
     /** A queued frame: bytes to wrap in a frame, or ({@code raw}) a complete frame to write as it is. */
     private record Frame(byte[] data, boolean binary, ByteBuf raw) {
     }
 
     private static final Frame CLOSE = new Frame(new byte[0], false, null);
+    private static final AtomicIntegerFieldUpdater<NettyEngineWebSocket> DRAIN_SCHEDULED =
+            AtomicIntegerFieldUpdater.newUpdater(NettyEngineWebSocket.class, "drainScheduled");
 
     // The outbound, not the WebFlux session: once upgraded, the session, its HandshakeInfo and
     // header copies are garbage instead of being retained by every idle connection.
@@ -43,8 +45,8 @@ final class NettyEngineWebSocket implements EngineWebSocket {
     private final Channel channel;
     private final long slowConsumerLimit;
     private final Queue<Frame> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean drainScheduled = new AtomicBoolean();
-    private final Runnable drainTask = this::drain;
+    // A field and this object as the drain task, not an AtomicBoolean and a lambda: 32 bytes less per connection.
+    private volatile int drainScheduled;
     private volatile boolean failed;
     private volatile boolean inboundEnded;
     private boolean closed; // event loop only
@@ -100,10 +102,10 @@ final class NettyEngineWebSocket implements EngineWebSocket {
             if (!queue.isEmpty()) {
                 drain();
             }
-        } else if (drainScheduled.compareAndSet(false, true)) {
+        } else if (DRAIN_SCHEDULED.compareAndSet(this, 0, 1)) {
             // inside a fan-out, one task per event loop drains every connection written to (see WriteScope)
-            if (!WriteScope.defer(channel.eventLoop(), drainTask)) {
-                channel.eventLoop().execute(drainTask);
+            if (!WriteScope.defer(channel.eventLoop(), this)) {
+                channel.eventLoop().execute(this);
             }
         }
     }
@@ -174,8 +176,14 @@ final class NettyEngineWebSocket implements EngineWebSocket {
         }
     }
 
+    /** The drain task, run on the channel's event loop once scheduled by {@link #flush()}. */
+    @Override
+    public void run() {
+        drain();
+    }
+
     private void drain() {
-        drainScheduled.set(false);
+        drainScheduled = 0;
         boolean wrote = false;
         Frame frame;
         while ((frame = queue.poll()) != null) {
