@@ -22,8 +22,8 @@ import java.util.function.IntConsumer;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The single-server adapter: rooms and socket ids in concurrent maps, broadcasts encoded once and
- * written to each local recipient. When the namespace has connection state recovery on, it also
+ * The single-server adapter: rooms and socket ids in concurrent maps (the sets in them are
+ * {@link RoomSets}), broadcasts encoded once and written to each local recipient. When the namespace has connection state recovery on, it also
  * keeps disconnected sessions and a log of broadcast packets with their offsets, like
  * socket.io-adapter's {@code SessionAwareAdapter}.
  *
@@ -66,18 +66,20 @@ public class InMemoryAdapter implements Adapter {
 
     @Override
     public void addAll(String id, Set<String> roomsToJoin) {
-        Set<String> socketRooms = sids.computeIfAbsent(id, key -> ConcurrentHashMap.newKeySet(2));
+        sids.compute(id, (key, socketRooms) -> {
+            Set<String> updated = socketRooms == null ? Set.of() : socketRooms;
+            for (String room : roomsToJoin) {
+                updated = RoomSets.with(updated, room);
+            }
+            return updated;
+        });
         for (String room : roomsToJoin) {
-            socketRooms.add(room);
             boolean[] created = new boolean[1];
             boolean[] joined = new boolean[1];
             rooms.compute(room, (key, members) -> {
-                if (members == null) {
-                    members = ConcurrentHashMap.newKeySet(2);
-                    created[0] = true;
-                }
-                joined[0] = members.add(id);
-                return members;
+                created[0] = members == null;
+                joined[0] = members == null || !members.contains(id);
+                return RoomSets.with(members, id);
             });
             if (created[0]) {
                 onCreateRoom(room);
@@ -90,10 +92,7 @@ public class InMemoryAdapter implements Adapter {
 
     @Override
     public void del(String id, String room) {
-        Set<String> socketRooms = sids.get(id);
-        if (socketRooms != null) {
-            socketRooms.remove(room);
-        }
+        sids.computeIfPresent(id, (key, socketRooms) -> RoomSets.without(socketRooms, room));
         removeFromRoom(room, id);
     }
 
@@ -112,12 +111,10 @@ public class InMemoryAdapter implements Adapter {
         boolean[] left = new boolean[1];
         boolean[] deleted = new boolean[1];
         rooms.computeIfPresent(room, (key, members) -> {
-            left[0] = members.remove(id);
-            if (members.isEmpty()) {
-                deleted[0] = true;
-                return null;
-            }
-            return members;
+            left[0] = members.contains(id);
+            Set<String> rest = RoomSets.without(members, id);
+            deleted[0] = rest.isEmpty();
+            return deleted[0] ? null : rest;
         });
         if (left[0]) {
             onLeaveRoom(room, id);

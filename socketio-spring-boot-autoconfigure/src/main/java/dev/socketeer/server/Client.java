@@ -9,9 +9,9 @@ import dev.socketeer.protocol.socketio.PacketDecodeException;
 import dev.socketeer.protocol.socketio.PacketDecoder;
 import dev.socketeer.protocol.socketio.PacketType;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import reactor.core.Disposable;
 import reactor.core.scheduler.Schedulers;
@@ -23,12 +23,15 @@ import tools.jackson.databind.JsonNode;
  */
 final class Client implements EngineSocketListener {
 
+    private static final Socket[] NONE = new Socket[0];
+
     private final SocketIoServer server;
     private final EngineSocket conn;
     private final PacketDecoder decoder;
-    // Sized for the usual one or two namespaces per connection (a 4-slot table instead of 16).
-    private final Map<String, Socket> sockets = new ConcurrentHashMap<>(2);
-    private final Map<String, Socket> nsps = new ConcurrentHashMap<>(2);
+    // The namespace sockets of this connection, copy-on-write under this object's monitor: a connection
+    // joins one or two namespaces, rarely, and every packet looks its namespace up. Held by every idle
+    // connection: a one-element array is 24 bytes, two concurrent maps were about 250.
+    private volatile Socket[] sockets = NONE;
     private volatile Disposable connectTimeout;
     private volatile boolean closed;
 
@@ -38,7 +41,7 @@ final class Client implements EngineSocketListener {
         this.decoder = new PacketDecoder(server.options().jsonMapper());
         long timeoutMillis = server.options().connectTimeout().toMillis();
         this.connectTimeout = Schedulers.parallel().schedule(() -> {
-            if (nsps.isEmpty()) {
+            if (sockets.length == 0) {
                 Listeners.debug("no namespace joined within the connect timeout, closing " + conn.id());
                 close();
             }
@@ -90,7 +93,7 @@ final class Client implements EngineSocketListener {
 
     private void onDecoded(Packet packet) {
         server.observer().packetReceived(packet.type());
-        Socket socket = nsps.get(packet.namespace());
+        Socket socket = socket(packet.namespace());
         if (socket == null && packet.type() == PacketType.CONNECT) {
             connect(packet.namespace(), (JsonNode) packet.data());
         } else if (socket != null && packet.type() != PacketType.CONNECT && packet.type() != PacketType.CONNECT_ERROR) {
@@ -117,8 +120,7 @@ final class Client implements EngineSocketListener {
 
     private void doConnect(Namespace namespace, JsonNode auth) {
         namespace.add(this, auth, socket -> {
-            sockets.put(socket.id(), socket);
-            nsps.put(namespace.name(), socket);
+            add(socket);
             Disposable timer = connectTimeout;
             if (timer != null) {
                 timer.dispose();
@@ -129,17 +131,46 @@ final class Client implements EngineSocketListener {
 
     /** Disconnects every namespace of this connection, then closes it. */
     void disconnectAll() {
-        for (Socket socket : new ArrayList<>(sockets.values())) {
+        for (Socket socket : sockets) {
             socket.disconnect(false);
         }
-        sockets.clear();
+        clear();
         close();
     }
 
-    void remove(Socket socket) {
-        if (sockets.remove(socket.id()) != null) {
-            nsps.remove(socket.namespace().name(), socket);
+    /** The socket of a namespace on this connection (the latest, if a client raced two connects), or {@code null}. */
+    private Socket socket(String namespace) {
+        Socket[] all = sockets;
+        for (int i = all.length - 1; i >= 0; i--) {
+            if (all[i].namespace().name().equals(namespace)) {
+                return all[i];
+            }
         }
+        return null;
+    }
+
+    private synchronized void add(Socket socket) {
+        Socket[] all = sockets;
+        Socket[] more = Arrays.copyOf(all, all.length + 1);
+        more[all.length] = socket;
+        sockets = more;
+    }
+
+    synchronized void remove(Socket socket) {
+        Socket[] all = sockets;
+        for (int i = 0; i < all.length; i++) {
+            if (all[i] == socket) {
+                Socket[] fewer = new Socket[all.length - 1];
+                System.arraycopy(all, 0, fewer, 0, i);
+                System.arraycopy(all, i + 1, fewer, i, all.length - i - 1);
+                sockets = fewer.length == 0 ? NONE : fewer;
+                return;
+            }
+        }
+    }
+
+    private synchronized void clear() {
+        sockets = NONE;
     }
 
     /** Closes the connection from the server side. */
@@ -187,7 +218,7 @@ final class Client implements EngineSocketListener {
 
     private void onError(PacketDecodeException error) {
         Listeners.debug("invalid packet from " + conn.id() + ": " + error.getMessage());
-        for (Socket socket : sockets.values()) {
+        for (Socket socket : sockets) {
             socket.onError(error);
         }
         conn.close();
@@ -203,10 +234,10 @@ final class Client implements EngineSocketListener {
             timer.dispose();
             connectTimeout = null;
         }
-        for (Socket socket : new ArrayList<>(sockets.values())) {
+        for (Socket socket : sockets) {
             socket.onClose(reason);
         }
-        sockets.clear();
+        clear();
         server.removeClient(this);
     }
 }

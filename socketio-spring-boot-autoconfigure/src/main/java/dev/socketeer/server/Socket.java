@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,7 +25,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -53,11 +53,12 @@ public final class Socket {
     private final String pid;
     private final boolean recovered;
     private final Handshake handshake;
-    // Most sockets use few of these: the maps are created on first use, and the listener lists are
+    // Most sockets use few of these: the maps are created on first use, and the listeners are
     // immutable snapshots replaced on registration (copy-on-write, under the view's monitor), all
-    // starting as the shared empty list. An idle socket allocates none of them.
+    // starting as the shared empty list or map. An idle socket allocates none of them, and one with
+    // a few event listeners a small immutable map of one-element lists.
     private volatile Map<String, Object> data;
-    private volatile Map<String, List<EventListener>> listeners;
+    private volatile Map<String, List<EventListener>> listeners = Map.of();
     private volatile List<AnyListener> anyListeners = List.of();
     private volatile List<AnyListener> anyOutgoingListeners = List.of();
     private volatile List<EventMiddleware> middlewares = List.of();
@@ -140,20 +141,6 @@ public final class Socket {
         return map == null ? Map.of() : Map.copyOf(map);
     }
 
-    private Map<String, List<EventListener>> listeners() {
-        Map<String, List<EventListener>> map = listeners;
-        if (map == null) {
-            synchronized (view) {
-                map = listeners;
-                if (map == null) {
-                    map = new ConcurrentHashMap<>(4);
-                    listeners = map;
-                }
-            }
-        }
-        return map;
-    }
-
     private Map<Long, Consumer<List<JsonNode>>> acks() {
         Map<Long, Consumer<List<JsonNode>>> map = acks;
         if (map == null) {
@@ -173,7 +160,7 @@ public final class Socket {
         List<T> copy = new ArrayList<>(list.size() + 1);
         copy.addAll(list);
         copy.add(item);
-        return Collections.unmodifiableList(copy);
+        return List.copyOf(copy);
     }
 
     private static <T> List<T> minus(List<T> list, T item) {
@@ -183,7 +170,19 @@ public final class Socket {
         }
         List<T> copy = new ArrayList<>(list);
         copy.remove(index);
-        return copy.isEmpty() ? List.of() : Collections.unmodifiableList(copy);
+        return List.copyOf(copy);
+    }
+
+    /** A copy of the listener map with {@code event}'s list replaced (removed when empty). */
+    private static Map<String, List<EventListener>> replace(Map<String, List<EventListener>> map, String event,
+            List<EventListener> list) {
+        Map<String, List<EventListener>> copy = new HashMap<>(map);
+        if (list.isEmpty()) {
+            copy.remove(event);
+        } else {
+            copy.put(event, list);
+        }
+        return Map.copyOf(copy);
     }
 
     /** The underlying Engine.IO connection (transport name, request, engine id). */
@@ -280,16 +279,25 @@ public final class Socket {
 
     /** Listens to an event. */
     public Socket on(String event, EventListener listener) {
-        listeners().computeIfAbsent(event, key -> new CopyOnWriteArrayList<>()).add(listener);
+        Objects.requireNonNull(event, "event");
+        synchronized (view) {
+            Map<String, List<EventListener>> map = listeners;
+            listeners = replace(map, event, plus(map.getOrDefault(event, List.of()), listener));
+        }
         return this;
     }
 
     /** Stops listening to an event. */
     public Socket off(String event, EventListener listener) {
-        Map<String, List<EventListener>> map = listeners;
-        List<EventListener> list = map == null ? null : map.get(event);
-        if (list != null) {
-            list.remove(listener);
+        synchronized (view) {
+            Map<String, List<EventListener>> map = listeners;
+            List<EventListener> list = map.get(event);
+            if (list != null) {
+                List<EventListener> rest = minus(list, listener);
+                if (rest != list) {
+                    listeners = replace(map, event, rest);
+                }
+            }
         }
         return this;
     }
@@ -465,9 +473,8 @@ public final class Socket {
 
     // ---- lifecycle, called by the namespace and the client
 
-    private final Object earlyLock = new Object();
     private volatile boolean listenersReady;
-    private List<Packet> early;
+    private List<Packet> early; // guarded by the view's monitor
 
     void onConnect() {
         connected = true;
@@ -500,7 +507,7 @@ public final class Socket {
             dispatch(packet);
             return;
         }
-        synchronized (earlyLock) {
+        synchronized (view) {
             if (!listenersReady) {
                 if (early == null) {
                     early = new ArrayList<>(2);
@@ -516,7 +523,7 @@ public final class Socket {
     void listenersReady() {
         while (true) {
             List<Packet> batch;
-            synchronized (earlyLock) {
+            synchronized (view) {
                 if (early == null || early.isEmpty()) {
                     early = null;
                     listenersReady = true;
@@ -565,8 +572,7 @@ public final class Socket {
     }
 
     private void deliver(String name, List<JsonNode> args, Ack ack) {
-        Map<String, List<EventListener>> byEvent = listeners;
-        List<EventListener> eventListeners = byEvent == null ? null : byEvent.get(name);
+        List<EventListener> eventListeners = listeners.get(name);
         if (!connected || eventListeners == null) {
             return;
         }

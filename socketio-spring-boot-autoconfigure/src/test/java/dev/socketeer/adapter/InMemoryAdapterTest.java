@@ -136,6 +136,75 @@ class InMemoryAdapterTest {
     }
 
     @Test
+    void roomsGrowPastTheSmallSetSizeAndEmptyMemberByMemberWithOneEventEach() {
+        List<String> events = new ArrayList<>();
+        InMemoryAdapter adapter = new InMemoryAdapter(namespace) {
+            @Override
+            protected void onCreateRoom(String room) {
+                events.add("create " + room);
+            }
+
+            @Override
+            protected void onDeleteRoom(String room) {
+                events.add("delete " + room);
+            }
+
+            @Override
+            protected void onJoinRoom(String room, String id) {
+                events.add("join " + room + " " + id);
+            }
+
+            @Override
+            protected void onLeaveRoom(String room, String id) {
+                events.add("leave " + room + " " + id);
+            }
+        };
+        List<RecordingSocket> members = new ArrayList<>();
+        for (int i = 0; i < 3 * RoomSets.SMALL; i++) {
+            RecordingSocket socket = new RecordingSocket("s" + i);
+            sockets.put(socket.id(), socket);
+            adapter.addAll(socket.id(), Set.of("big"));
+            adapter.addAll(socket.id(), Set.of("big"));
+            members.add(socket);
+        }
+        Set<String> many = new java.util.HashSet<>();
+        for (int i = 0; i < 2 * RoomSets.SMALL; i++) {
+            many.add("r" + i);
+        }
+        adapter.addAll("s0", many);
+
+        adapter.broadcast(Packet.event("/", null, List.of("ev")), new BroadcastOptions(Set.of("big"), Set.of(), BroadcastFlags.NONE));
+
+        assertThat(members).allSatisfy(socket -> assertThat(socket.writes).hasSize(1));
+        assertThat(adapter.socketRooms("s0")).hasSize(1 + many.size()).contains("big").containsAll(many);
+        assertThat(events.stream().filter(e -> e.startsWith("join big"))).hasSize(members.size());
+        events.clear();
+
+        for (RecordingSocket socket : members) {
+            adapter.del(socket.id(), "big");
+            adapter.del(socket.id(), "big");
+        }
+        assertThat(adapter.rooms()).doesNotContain("big");
+        assertThat(events).hasSize(members.size() + 1).endsWith("delete big");
+        assertThat(adapter.socketRooms("s0")).isEqualTo(many);
+        adapter.delAll("s0");
+        assertThat(adapter.rooms()).isEmpty();
+    }
+
+    @Test
+    void aSocketInNoRoomStillGetsBroadcastsToEveryone() {
+        InMemoryAdapter adapter = new InMemoryAdapter(namespace);
+        RecordingSocket lone = new RecordingSocket("lone");
+        sockets.put("lone", lone);
+        adapter.addAll("lone", Set.of());
+
+        adapter.broadcast(Packet.event("/", null, List.of("ev")), BroadcastOptions.ALL);
+
+        assertThat(lone.writes).hasSize(1);
+        assertThat(adapter.socketRooms("lone")).isEmpty();
+    }
+
+    @Test
     void addSocketsAndDisconnectSocketsTargetMatchingSockets() {
         InMemoryAdapter adapter = new InMemoryAdapter(namespace);
         RecordingSocket a = connect(adapter, "a", "room");

@@ -171,6 +171,45 @@ class SocketIoServerTest {
     }
 
     @Test
+    void offRemovesOneListenerAndTheOthersStillHearTheEvent() {
+        List<String> heard = new CopyOnWriteArrayList<>();
+        EventListener first = (args, ack) -> heard.add("first " + args.get(0).asInt());
+        EventListener second = (args, ack) -> heard.add("second " + args.get(0).asInt());
+        AtomicReference<Socket> connected = new AtomicReference<>();
+        server.onConnection(socket -> {
+            socket.on("ev", first).on("ev", second).on("other", first);
+            connected.set(socket);
+        });
+        TestEngineSocket conn = connectEngine();
+        conn.receive("0");
+        conn.receive("2[\"ev\",1]");
+        connected.get().off("ev", first);
+        conn.receive("2[\"ev\",2]");
+        conn.receive("2[\"other\",3]");
+        connected.get().off("ev", second).off("ev", second).off("missing", first);
+        conn.receive("2[\"ev\",4]");
+        assertThat(heard).containsExactly("first 1", "second 1", "second 2", "first 3");
+    }
+
+    @Test
+    void oneConnectionInTwoNamespacesRoutesEachPacketToItsSocket() {
+        List<String> heard = new CopyOnWriteArrayList<>();
+        server.onConnection(socket -> socket.on("ev", (args, ack) -> heard.add("/ " + args.get(0).asInt())));
+        server.of("/custom").onConnection(socket -> socket.on("ev", (args, ack) -> heard.add("/custom " + args.get(0).asInt())));
+        TestEngineSocket conn = connectEngine();
+        conn.receive("0");
+        conn.receive("0/custom,");
+        conn.receive("2[\"ev\",1]");
+        conn.receive("2/custom,[\"ev\",2]");
+        conn.receive("1/custom,");
+        conn.receive("2[\"ev\",3]");
+        conn.receive("0/custom,");
+        conn.receive("2/custom,[\"ev\",4]");
+        assertThat(heard).containsExactly("/ 1", "/custom 2", "/ 3", "/custom 4");
+        assertThat(conn.open).isTrue();
+    }
+
+    @Test
     void middlewareRefusalSendsConnectErrorWithData() {
         server.of("/secure").use((socket, next) -> next.refuse(new ConnectionRefusedException("not authorized",
                 java.util.Map.of("code", 42))));

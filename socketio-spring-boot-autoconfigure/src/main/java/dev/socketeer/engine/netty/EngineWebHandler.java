@@ -5,12 +5,6 @@ import dev.socketeer.engine.EngineOptions;
 import dev.socketeer.engine.EngineRequest;
 import dev.socketeer.engine.EngineServer;
 import dev.socketeer.engine.EngineWebSocket;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.util.LinkedHashMap;
@@ -118,72 +112,25 @@ final class EngineWebHandler implements WebHandler, CorsConfigurationSource {
         if (!(webSocketSession instanceof EngineWebSocketSession session)) {
             return webSocketSession.close();
         }
+        // The engine request holds its own compact copy of the headers; Reactor Netty keeps the Netty
+        // request of the upgrade, and its headers (about 0.9 KB), for the life of the connection and
+        // reads them no more once upgraded (we run on the channel's loop, after the handshake).
+        session.inbound().headers().clear();
         long slowConsumerLimit = Math.max(4L * options.maxHttpBufferSize(), 4L << 20);
         NettyEngineWebSocket connection = new NettyEngineWebSocket(session, slowConsumerLimit);
         int maxMessage = (int) Math.min(options.maxHttpBufferSize(), Integer.MAX_VALUE - 8);
         session.inbound().aggregateFrames(maxMessage);
         EngineWebSocket.Inbound inbound = server.onWebSocket(request, connection);
-        return session.inbound().receiveFrames()
-                .doOnNext(frame -> onFrame(frame, inbound, connection))
-                .then()
-                .doOnSuccess(done -> {
-                    connection.inboundEnded();
-                    inbound.onClose(connection.failed());
-                })
-                .doOnError(error -> {
-                    connection.inboundEnded();
-                    inbound.onClose(true);
-                })
-                .doOnCancel(() -> {
-                    connection.inboundEnded();
-                    inbound.onClose(connection.failed());
-                })
-                .onErrorComplete();
-    }
-
-    private static void onFrame(WebSocketFrame frame, EngineWebSocket.Inbound inbound, NettyEngineWebSocket connection) {
-        // Reactor Netty releases the frame after this returns: copy what we keep.
-        ByteBuf content = frame.content();
-        if (frame instanceof TextWebSocketFrame) {
-            if (!ByteBufUtil.isText(content, StandardCharsets.UTF_8)) {
-                // Invalid UTF-8 fails the connection, as ws does (1007).
-                connection.close();
-                inbound.onClose(true);
-                return;
-            }
-            inbound.onText(content.toString(StandardCharsets.UTF_8));
-        } else if (frame instanceof BinaryWebSocketFrame) {
-            inbound.onBinary(ByteBufUtil.getBytes(content));
-        }
+        return new InboundFrames(session.inbound(), inbound, connection);
     }
 
     private static EngineRequest toEngineRequest(ServerWebExchange exchange, Principal principal) {
         ServerHttpRequest request = exchange.getRequest();
         Map<String, List<String>> headers = new LinkedHashMap<>();
-        request.getHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), List.copyOf(values)));
-        Map<String, String> query = new LinkedHashMap<>();
+        request.getHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values));
         String rawQuery = request.getURI().getRawQuery();
-        if (rawQuery != null) {
-            for (String pair : rawQuery.split("&")) {
-                if (pair.isEmpty()) {
-                    continue;
-                }
-                int eq = pair.indexOf('=');
-                String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-                String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-                query.putIfAbsent(name, value);
-            }
-        }
         String url = request.getURI().getRawPath() + (rawQuery == null ? "" : "?" + rawQuery);
-        return new EngineRequest(url, headers, query, request.getRemoteAddress(), request.getSslInfo() != null,
-                System.currentTimeMillis(), principal, Map.of());
-    }
-
-    private static String decode(String value) {
-        try {
-            return URLDecoder.decode(value, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return value;
-        }
+        return new EngineRequest(url, headers, EngineRequest.parseQuery(url), request.getRemoteAddress(),
+                request.getSslInfo() != null, System.currentTimeMillis(), principal, Map.of());
     }
 }

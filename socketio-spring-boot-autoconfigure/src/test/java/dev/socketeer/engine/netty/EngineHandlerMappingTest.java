@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.socketeer.engine.EngineOptions;
+import dev.socketeer.engine.EngineRequest;
 import dev.socketeer.protocol.engineio.EngineMessage;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -15,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -75,6 +77,25 @@ class EngineHandlerMappingTest {
         assertThat(ws.next()).isEqualTo("4hello");
         ws.socket.sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3, 4}), true).join();
         assertThat(ws.nextBinary()).containsExactly(1, 2, 3, 4);
+    }
+
+    @Test
+    void webSocketSessionKeepsTheHeadersAndQueryOfItsUpgradeRequest() throws Exception {
+        startDefault();
+        Ws ws = new Ws();
+        ws.socket = http.newWebSocketBuilder().header("X-Token", "abc").header("X-Multi", "1")
+                .buildAsync(URI.create(server.wsUrl("EIO=4&transport=websocket&room=a%20b&room=c")), ws).join();
+        assertThat(ws.next()).startsWith("0{");
+        ws.send("4hello");
+        assertThat(ws.next()).isEqualTo("4hello");
+
+        EngineRequest request = server.sockets.get(0).request();
+        assertThat(request.header("X-Token")).isEqualTo("abc");
+        assertThat(request.headers().get("x-multi")).containsExactly("1");
+        assertThat(request.headers()).containsKeys("host", "upgrade", "sec-websocket-key");
+        assertThat(request.query()).containsExactly(Map.entry("EIO", "4"), Map.entry("transport", "websocket"),
+                Map.entry("room", "a b"));
+        assertThat(request.url()).isEqualTo("/engine.io/?EIO=4&transport=websocket&room=a%20b&room=c");
     }
 
     @Test
