@@ -583,14 +583,22 @@ def run_steps(a, cfg, servers, date, t0):
                            "heapSlope": heap[0], "heapR2": heap[2], "round": rnd + 1})
             log(f"steps round {rnd + 1}: {s}: RSS {rss[0] / 1024:.2f} KB/conn (R² {rss[2]:.4f}), "
                 f"heap {heap[0] / 1024:.2f} KB/conn (R² {heap[2]:.4f})")
-    mach = machine()
+    render_steps(a, cfg, servers, date, raw, steps, machine(), time.time() - t0)
+
+
+def render_steps(a, cfg, servers, date, raw, steps, mach, seconds):
     rows = ["| server | points (connections: RSS MiB) | RSS KB/conn (slope) | R² | heap KB/conn (slope) | R² | "
             "100k connections, projected RSS MiB (slope × 100k) |", "|---|---|---|---|---|---|---|"]
     med = {}
     for s in servers:
         if not raw[s]:
             continue
-        pick = sorted(raw[s], key=lambda r: r["rssSlope"])[len(raw[s]) // 2]
+        # the median slopes over the rounds (mean of the middle two for an even count); the points and R² shown
+        # are those of the round whose RSS slope is nearest that median
+        rss_med = statistics.median(r["rssSlope"] for r in raw[s])
+        pick = dict(min(raw[s], key=lambda r: abs(r["rssSlope"] - rss_med)))
+        pick["rssSlope"] = rss_med
+        pick["heapSlope"] = statistics.median(r["heapSlope"] for r in raw[s])
         med[s] = pick
         pts = ", ".join(f"{p_['connections']}: {p_['rss'] / 2 ** 20:.0f}" for p_ in pick["points"])
         rows.append(f"| {s} | {pts} | {pick['rssSlope'] / 1024:.2f} | {pick['rssR2']:.4f} | "
@@ -610,7 +618,8 @@ def run_steps(a, cfg, servers, date, t0):
             f"idle, its RSS (VmRSS) and its heap after a full GC. The slope of a least-squares line through the points "
             f"is the cost of one more connection (fixed costs such as JIT code and pools stay in the intercept); R² "
             f"near 1 says the cost is linear, which is what the 100k projection assumes. "
-            f"{cfg['rounds']} rounds, the median slope's round shown. Wall time {(time.time() - t0) / 60:.1f} min.",
+            f"{cfg['rounds']} rounds: median slopes (the mean of the two for two rounds; each round's slopes in the "
+            f"JSON), points and R² of the round nearest the median. Wall time {seconds / 60:.1f} min.",
             "", *rows, ""]
     os.makedirs(a.out, exist_ok=True)
     stem = f"footprint-{date}{'-pinned' if a.pinned else ''}"
