@@ -1,11 +1,11 @@
 package dev.socketeer.adapter.redis;
 
+import dev.socketeer.test.TestPorts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,9 +30,19 @@ public final class RedisServer implements AutoCloseable {
     }
 
     public static RedisServer start() {
-        RedisServer server = new RedisServer(freePort());
-        server.restart();
-        return server;
+        // a port found free can still be taken before redis-server binds it (then it exits at once): another port
+        for (int attempt = 1; ; attempt++) {
+            RedisServer server = new RedisServer(TestPorts.free());
+            try {
+                server.restart();
+                return server;
+            } catch (IllegalStateException notStarted) {
+                server.close();
+                if (attempt == 3 || server.process == null || server.process.isAlive()) {
+                    throw notStarted;
+                }
+            }
+        }
     }
 
     public int port() {
@@ -89,14 +99,6 @@ public final class RedisServer implements AutoCloseable {
             return read > 0 && new String(reply, 0, read, StandardCharsets.US_ASCII).startsWith("+PONG");
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
