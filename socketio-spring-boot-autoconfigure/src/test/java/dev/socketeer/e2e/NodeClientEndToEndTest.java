@@ -394,7 +394,9 @@ class NodeClientEndToEndTest {
         int count = 3000;
         clients.emit(c, "interleave", count);
         clients.awaitEvent(c, "seq-done", Duration.ofSeconds(30));
-        assertThat(received(c, "seq")).containsExactlyElementsOf(java.util.stream.IntStream.range(0, count).boxed().toList());
+        assertThat(received(c, "seq")).as("reports of %s other than its events: %s", c,
+                reportsOf(c).stream().filter(r -> !"event".equals(r.path("type").asString(""))).toList())
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, count).boxed().toList());
     }
 
     @Test
@@ -404,7 +406,13 @@ class NodeClientEndToEndTest {
         clients.emit(c, "interleave", 50, true);
         clients.awaitDisconnect(c, WAIT);
         clients.sync();
-        assertThat(received(c, "seq")).containsExactlyElementsOf(java.util.stream.IntStream.range(0, 50).boxed().toList());
+        assertThat(received(c, "seq")).as("every report of %s: %s", c, reportsOf(c))
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 50).boxed().toList());
+    }
+
+    private List<JsonNode> reportsOf(String client) {
+        return clients.reports().stream().filter(r -> client.equals(r.path("client").asString("")) || !r.has("client"))
+                .toList();
     }
 
     private List<Integer> received(String client, String event) {
