@@ -46,8 +46,9 @@ final class NettyEngineWebSocket implements EngineWebSocket, Runnable {
     private final Channel channel;
     private final long slowConsumerLimit;
     private final Queue<Frame> queue = new ConcurrentLinkedQueue<>();
-    // The drain token (1 while a drain task or a deferred fan-out write is pending on the event loop; the holder
-    // drains the queue when it runs, so nothing queued meanwhile can overtake it). A field, and this object as the
+    // The drain token: 1 while a drain task or a fan-out write handed over is pending or running on the event loop;
+    // its holder drains the queue and gives the token back only once the queue is empty, so nothing queued meanwhile
+    // can overtake it. A field, and this object as the
     // drain task, not an AtomicBoolean and a lambda: 32 bytes less per connection.
     private volatile int drainScheduled;
     private volatile boolean failed;
@@ -117,8 +118,8 @@ final class NettyEngineWebSocket implements EngineWebSocket, Runnable {
     @Override
     public void flush() {
         if (channel.eventLoop().inEventLoop()) {
-            // a pending drain or deferred write (the token) goes first, and drains the queue after itself
-            if (!queue.isEmpty() && drainScheduled == 0) {
+            // a pending drain or deferred write (the token's holder) goes first, and drains the queue after itself
+            if (!queue.isEmpty() && DRAIN_SCHEDULED.compareAndSet(this, 0, 1)) {
                 drain();
             }
         } else if (!queue.isEmpty() && DRAIN_SCHEDULED.compareAndSet(this, 0, 1)) {
@@ -201,11 +202,24 @@ final class NettyEngineWebSocket implements EngineWebSocket, Runnable {
         drain();
     }
 
+    /**
+     * Writes every queued frame (event loop only, by the holder of the drain token). The token is given back only
+     * once the queue is empty, and taken again if a frame came in meanwhile: a write handed over by a fan-out takes
+     * the token only while it is free, so no frame queued after that write can be drained before it.
+     */
     private void drain() {
-        drainScheduled = 0;
         boolean wrote = false;
         Frame frame;
-        while ((frame = queue.poll()) != null) {
+        for (;;) {
+            frame = queue.poll();
+            if (frame == null) {
+                drainScheduled = 0;
+                // a frame queued after the last poll found the token taken and scheduled nothing: take it back
+                if (queue.isEmpty() || !DRAIN_SCHEDULED.compareAndSet(this, 0, 1)) {
+                    break;
+                }
+                continue;
+            }
             if (closed) {
                 continue;
             }
