@@ -23,9 +23,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The single-server adapter: rooms and socket ids in concurrent maps (the sets in them are
- * {@link RoomSets}), broadcasts encoded once and written to each local recipient. When the namespace has connection state recovery on, it also
- * keeps disconnected sessions and a log of broadcast packets with their offsets, like
- * socket.io-adapter's {@code SessionAwareAdapter}.
+ * {@link RoomSets}), broadcasts encoded once and written to each local recipient. When the
+ * namespace has connection state recovery on, it also keeps disconnected sessions and a log of
+ * broadcast packets with their offsets, like socket.io-adapter's {@code SessionAwareAdapter}.
  *
  * <p>Cluster adapters extend this class: they publish first, then call the local operations.
  */

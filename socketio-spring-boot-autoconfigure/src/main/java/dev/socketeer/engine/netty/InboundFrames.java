@@ -88,18 +88,14 @@ final class InboundFrames extends Mono<Void> implements CoreSubscriber<Object>, 
 
     @Override
     public void onError(Throwable error) {
-        if (TERMINATED.compareAndSet(this, 0, 1)) {
-            connection.inboundEnded();
-            inbound.onClose(true);
+        if (end(true)) {
             actual.onComplete();
         }
     }
 
     @Override
     public void onComplete() {
-        if (TERMINATED.compareAndSet(this, 0, 1)) {
-            connection.inboundEnded();
-            inbound.onClose(connection.failed());
+        if (end(connection.failed())) {
             actual.onComplete();
         }
     }
@@ -111,10 +107,18 @@ final class InboundFrames extends Mono<Void> implements CoreSubscriber<Object>, 
 
     @Override
     public void cancel() {
-        if (TERMINATED.compareAndSet(this, 0, 1)) {
-            connection.inboundEnded();
-            inbound.onClose(connection.failed());
+        if (end(connection.failed())) {
             upstream.cancel();
         }
+    }
+
+    /** Tells the connection and the engine that the inbound is over, once: {@code false} if it already was. */
+    private boolean end(boolean error) {
+        if (!TERMINATED.compareAndSet(this, 0, 1)) {
+            return false;
+        }
+        connection.inboundEnded();
+        inbound.onClose(error);
+        return true;
     }
 }

@@ -19,10 +19,11 @@ import reactor.netty.http.websocket.WebsocketOutbound;
  * Writes engine frames straight to the Netty channel of a WebSocket session.
  *
  * <p>Frames from any thread go into a queue that the channel's event loop drains, so they reach
- * the wire in call order; inside a fan-out ({@link WriteScope}) on another thread they are handed to the event
- * loop with the fan-out's other writes instead, still in call order. Slow consumers: Netty buffers what the peer does not read; once the
- * channel is unwritable and more than {@code slowConsumerLimit} bytes wait beyond its low-water
- * mark, the connection is closed and the session ends with {@code "transport error"}.
+ * the wire in call order; inside a fan-out ({@link WriteScope}) on another thread they are handed
+ * to the event loop with the fan-out's other writes instead, still in call order. Slow consumers:
+ * Netty buffers what the peer does not read; once the channel is unwritable and more than
+ * {@code slowConsumerLimit} bytes wait beyond its low-water mark, the connection is closed and the
+ * session ends with {@code "transport error"}.
  *
  * <p>Writes made on the channel's own event loop while nothing is queued go straight to the
  * channel. Flushes are batched: a channel written to during an event-loop turn is flushed once,
@@ -117,16 +118,15 @@ final class NettyEngineWebSocket implements EngineWebSocket, Runnable {
 
     @Override
     public void flush() {
+        // a pending drain or handed-over write (the token's holder) goes first, and drains the queue after itself
+        if (queue.isEmpty() || !DRAIN_SCHEDULED.compareAndSet(this, 0, 1)) {
+            return;
+        }
         if (channel.eventLoop().inEventLoop()) {
-            // a pending drain or deferred write (the token's holder) goes first, and drains the queue after itself
-            if (!queue.isEmpty() && DRAIN_SCHEDULED.compareAndSet(this, 0, 1)) {
-                drain();
-            }
-        } else if (!queue.isEmpty() && DRAIN_SCHEDULED.compareAndSet(this, 0, 1)) {
+            drain();
+        } else if (!WriteScope.defer(channel.eventLoop(), this)) {
             // inside a fan-out, one task per event loop drains every connection written to (see WriteScope)
-            if (!WriteScope.defer(channel.eventLoop(), this)) {
-                channel.eventLoop().execute(this);
-            }
+            channel.eventLoop().execute(this);
         }
     }
 
