@@ -23,7 +23,7 @@ if [ ! -f "$AP" ] && [ -z "${NOPROF:-}" ]; then
   mvn -q -B dependency:copy -Dartifact=tools.profiler:async-profiler:3.0 -DoutputDirectory="$B/target/async-profiler"
   (cd "$B/target/async-profiler" && unzip -q -o async-profiler-3.0.jar 'linux-x64/*')
 fi
-JOPTS=(-Xms256m -Xmx1g -XX:+UseG1GC -XX:MaxDirectMemorySize=512m -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints)
+JOPTS=(-Xms32m -Xmx1g -XX:+UseG1GC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:MaxDirectMemorySize=512m -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints)
 CP="$B/socketeer-app/target/classes:${LIB:+$LIB/*:}$B/socketeer-app/target/lib/*"
 pids=(); urls=(); aux=""; kind=jvm
 trap 'kill ${pids[*]:-} $aux 2>/dev/null || true; wait 2>/dev/null || true' EXIT

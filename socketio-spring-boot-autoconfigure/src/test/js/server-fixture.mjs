@@ -14,6 +14,7 @@
 //   "join" room                 -> joins, acks with the socket's rooms
 //   "to-room" room, event, ...args -> io.of(nsp).to(room).emit(event, ...args)
 //   "server-disconnect"         -> socket.disconnect()
+//   "handshake"                 -> acks with socket.handshake's time, address, xdomain, secure, issued, url, query
 // On "/private": middleware refuses unless auth.token === "secret" (error "unauthorized", data {reason}).
 import { createServer } from "node:http";
 import { Server } from "socket.io";
@@ -52,6 +53,10 @@ function wire(namespace) {
     });
     socket.on("to-room", (room, event, ...args) => namespace.to(room).emit(event, ...args));
     socket.on("server-disconnect", () => socket.disconnect());
+    socket.on("handshake", (ack) => {
+      const { time, address, xdomain, secure, issued, url, query } = socket.handshake;
+      ack({ time, address, xdomain, secure, issued, url, query });
+    });
     socket.on("disconnect", (reason) => report({ type: "disconnect", nsp: namespace.name, sid: socket.id, reason }));
   });
 }

@@ -1,8 +1,16 @@
 package dev.socketeer.server;
 
+import dev.socketeer.engine.EngineRequest;
+import java.net.InetSocketAddress;
 import java.security.Principal;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.TextStyle;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
@@ -10,44 +18,98 @@ import tools.jackson.databind.JsonNode;
  * What the client sent when it connected to a namespace, as the reference server's
  * {@code socket.handshake}.
  *
- * @param headers the request headers (lower-case names)
- * @param time when the handshake happened, in JavaScript's {@code Date} string form
- * @param address the client's IP address, or {@code null} when unknown
- * @param xdomain whether the request carried an {@code Origin} header
- * @param secure whether the connection used TLS
- * @param issued when the handshake happened, in epoch milliseconds
- * @param url the URL of the request that opened the connection
- * @param query the query parameters of that request
- * @param auth the CONNECT payload ({@code {}} when the client sent none)
- * @param principal the authenticated user of the opening request, or {@code null}
+ * <p>A view over the engine request that opened the connection: every connected socket has one, so
+ * it keeps the request, the CONNECT payload and the time, and derives the rest ({@link #time()} and
+ * {@link #address()} are built on each call).
  */
-public record Handshake(
-        Map<String, List<String>> headers,
-        String time,
-        String address,
-        boolean xdomain,
-        boolean secure,
-        long issued,
-        String url,
-        Map<String, String> query,
-        JsonNode auth,
-        Principal principal) {
+public final class Handshake {
+
+    private static final DateTimeFormatter JS_DATE =
+            DateTimeFormatter.ofPattern("EEE MMM dd yyyy HH:mm:ss 'GMT'xx", Locale.US);
+
+    private final EngineRequest request;
+    private final long issued;
+    private final JsonNode auth;
+
+    Handshake(EngineRequest request, JsonNode auth) {
+        this.request = request;
+        this.issued = System.currentTimeMillis();
+        this.auth = auth;
+    }
+
+    /** The request headers (lower-case names). */
+    public Map<String, List<String>> headers() {
+        return request.headers();
+    }
+
+    /** When the handshake happened, in JavaScript's {@code Date} string form, in the server's time zone. */
+    public String time() {
+        ZonedDateTime at = Instant.ofEpochMilli(issued).atZone(ZoneId.systemDefault());
+        return JS_DATE.format(at) + " (" + at.getZone().getDisplayName(TextStyle.FULL, Locale.US) + ")";
+    }
+
+    /** The client's IP address, or {@code null} when unknown. */
+    public String address() {
+        InetSocketAddress remote = request.remoteAddress();
+        return remote == null ? null
+                : remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString();
+    }
+
+    /** Whether the request carried an {@code Origin} header. */
+    public boolean xdomain() {
+        return request.header("origin") != null;
+    }
+
+    /** Whether the connection used TLS. */
+    public boolean secure() {
+        return request.secure();
+    }
+
+    /** When the handshake happened, in epoch milliseconds. */
+    public long issued() {
+        return issued;
+    }
+
+    /** The URL of the request that opened the connection. */
+    public String url() {
+        return request.url();
+    }
+
+    /** The query parameters of that request. */
+    public Map<String, String> query() {
+        return request.query();
+    }
+
+    /** The CONNECT payload ({@code {}} when the client sent none). */
+    public JsonNode auth() {
+        return auth;
+    }
+
+    /** The authenticated user of the opening request, or {@code null}. */
+    public Principal principal() {
+        return request.principal();
+    }
 
     /** The handshake as the cluster adapters exchange it (no principal). */
     @com.fasterxml.jackson.annotation.JsonValue
     public Map<String, Object> toMap() {
         Map<String, Object> map = new LinkedHashMap<>();
         Map<String, Object> flatHeaders = new LinkedHashMap<>();
-        headers.forEach((name, values) -> flatHeaders.put(name, values.size() == 1 ? values.get(0) : String.join(", ", values)));
+        headers().forEach((name, values) -> flatHeaders.put(name, values.size() == 1 ? values.get(0) : String.join(", ", values)));
         map.put("headers", flatHeaders);
-        map.put("time", time);
-        map.put("address", address);
-        map.put("xdomain", xdomain);
-        map.put("secure", secure);
+        map.put("time", time());
+        map.put("address", address());
+        map.put("xdomain", xdomain());
+        map.put("secure", secure());
         map.put("issued", issued);
-        map.put("url", url);
-        map.put("query", query);
+        map.put("url", url());
+        map.put("query", query());
         map.put("auth", auth);
         return map;
+    }
+
+    @Override
+    public String toString() {
+        return "Handshake" + toMap();
     }
 }

@@ -74,7 +74,7 @@ public final class Socket {
         this.namespace = namespace;
         this.client = client;
         this.adapter = namespace.adapter();
-        this.handshake = HandshakeFactory.create(client.conn().request(), auth);
+        this.handshake = new Handshake(client.conn().request(), auth);
         if (previous != null) {
             this.id = previous.sid();
             this.pid = previous.pid();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.socketeer.test.NodeSocketIoClient;
+import dev.socketeer.test.NodeSocketIoServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -206,6 +207,59 @@ class BadInputEndToEndTest {
             } while (frame != null && frame.opcode != 8);
             assertThat(frame).as("a close frame").isNotNull();
             assertThat(serverReason(id)).isIn("transport error", "transport close");
+        }
+    }
+
+    /**
+     * Broken WebSocket handshakes, and a good one offering subprotocols, sent byte for byte to the Node
+     * reference server too: the same status, body and chosen subprotocol from both.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "Sec-WebSocket-Version: 13",
+        "Sec-WebSocket-Key: c2hvcnQ=|Sec-WebSocket-Version: 13",
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==|Sec-WebSocket-Version: 12",
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==|Sec-WebSocket-Version: 13|Sec-WebSocket-Protocol: chat,,x",
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==|Sec-WebSocket-Version: 13|Sec-WebSocket-Protocol: chat, chat",
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==|Sec-WebSocket-Version: 13|Sec-WebSocket-Protocol: chat, superchat",
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==|Sec-WebSocket-Version: 8",
+    })
+    void webSocketHandshakesAreAnsweredAsTheReferenceAnswersThem(String headers) throws IOException {
+        String extra = headers.replace("|", "\r\n") + "\r\n";
+        try (NodeSocketIoServer reference = NodeSocketIoServer.start()) {
+            String expected = upgradeAnswer(reference.port(), extra);
+            assertThat(expected).as("the reference's answer").startsWith("HTTP/1.1 ");
+            assertThat(upgradeAnswer(app.port(), extra)).isEqualTo(expected);
+        }
+    }
+
+    /** The status line, the {@code Sec-WebSocket-Protocol} header if any, and the body of an upgrade's answer. */
+    private static String upgradeAnswer(int port, String extraHeaders) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout((int) WAIT.toMillis());
+            socket.getOutputStream().write(("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Upgrade: websocket\r\nConnection: Upgrade\r\n" + extraHeaders + "\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            String head = readHeaders(in);
+            String[] lines = head.split("\r\n");
+            StringBuilder answer = new StringBuilder(lines[0]);
+            int length = 0;
+            for (String line : lines) {
+                String lower = line.toLowerCase(java.util.Locale.ROOT);
+                if (lower.startsWith("sec-websocket-protocol:")) {
+                    answer.append(" | protocol ").append(line.substring(line.indexOf(':') + 1).trim());
+                } else if (lower.startsWith("content-length:")) {
+                    length = Integer.parseInt(line.substring(line.indexOf(':') + 1).trim());
+                } else if (lower.startsWith("sec-websocket-version:")) {
+                    answer.append(" | versions ").append(line.substring(line.indexOf(':') + 1).trim());
+                }
+            }
+            if (!lines[0].contains(" 101 ")) {
+                answer.append(" | ").append(new String(in.readNBytes(length), StandardCharsets.UTF_8));
+            }
+            return answer.toString();
         }
     }
 

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.socketeer.test.NodeSocketIoClient;
 import dev.socketeer.test.NodeSocketIoClient.AckReply;
+import dev.socketeer.test.NodeSocketIoServer;
 import dev.socketeer.test.TestJson;
 import java.time.Duration;
 import java.util.List;
@@ -106,6 +107,48 @@ class NodeClientEndToEndTest {
 
         ArrayNode acked = clients.emitWithAck(c, "echo-ack", WAIT, payload);
         assertThat((JsonNode) acked).isEqualTo(TestJson.arrayOf(payload));
+    }
+
+    /** {@code socket.handshake} as the Node reference server fills it in, for the same client and request. */
+    @ParameterizedTest
+    @ValueSource(strings = { "polling", "websocket" })
+    void handshakeMatchesTheReferenceServers(String transport) {
+        Map<String, Object> options = new java.util.HashMap<>(transports(transport));
+        options.put("query", Map.of("room", "r1"));
+        String c = connect("/", options);
+        clients.awaitConnect(c);
+        JsonNode ours = clients.emitWithAck(c, "handshake", WAIT).get(0);
+        JsonNode theirs;
+        try (NodeSocketIoServer reference = NodeSocketIoServer.start()) {
+            String r = "c" + NAMES.incrementAndGet();
+            clients.connect(r, reference.url("/"), options, Map.of());
+            clients.awaitConnect(r);
+            theirs = clients.emitWithAck(r, "handshake", WAIT).get(0);
+            clients.disconnect(r);
+        }
+        assertThat(ours.get("address")).isEqualTo(theirs.get("address"));
+        assertThat(ours.get("xdomain")).isEqualTo(theirs.get("xdomain"));
+        assertThat(ours.get("secure")).isEqualTo(theirs.get("secure"));
+        // the same request but for the cache-busting timestamp of polling requests
+        assertThat(withoutTimestamp(ours.get("url").asString())).isEqualTo(withoutTimestamp(theirs.get("url").asString()));
+        assertThat(((tools.jackson.databind.node.ObjectNode) ours.get("query")).without("t"))
+                .isEqualTo(((tools.jackson.databind.node.ObjectNode) theirs.get("query")).without("t"));
+        assertThat(Math.abs(ours.get("issued").asLong() - System.currentTimeMillis())).isLessThan(60_000);
+        // JavaScript's Date string of the same instant, in the same time zone
+        java.util.regex.Pattern date = java.util.regex.Pattern.compile(
+                "[A-Z][a-z]{2} [A-Z][a-z]{2} \\d{2} \\d{4} \\d{2}:\\d{2}:\\d{2} (GMT[+-]\\d{4} \\(.+\\))");
+        java.util.regex.Matcher ourTime = date.matcher(ours.get("time").asString());
+        java.util.regex.Matcher theirTime = date.matcher(theirs.get("time").asString());
+        assertThat(ourTime.matches()).as(ours.get("time").asString()).isTrue();
+        assertThat(theirTime.matches()).as(theirs.get("time").asString()).isTrue();
+        assertThat(ourTime.group(1)).isEqualTo(theirTime.group(1));
+        String ourIssued = java.time.format.DateTimeFormatter.ofPattern("EEE MMM dd yyyy HH:mm:ss", java.util.Locale.US)
+                .format(java.time.Instant.ofEpochMilli(ours.get("issued").asLong()).atZone(java.time.ZoneId.systemDefault()));
+        assertThat(ours.get("time").asString()).startsWith(ourIssued);
+    }
+
+    private static String withoutTimestamp(String url) {
+        return url.replaceAll("&t=[^&]*", "");
     }
 
     @ParameterizedTest

@@ -5,6 +5,7 @@ import dev.socketeer.engine.EngineOptions;
 import dev.socketeer.engine.EngineRequest;
 import dev.socketeer.engine.EngineServer;
 import dev.socketeer.engine.EngineWebSocket;
+import io.netty.channel.Channel;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.util.LinkedHashMap;
@@ -12,35 +13,44 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.CorsConfigurationSource;
-import org.springframework.web.reactive.socket.WebSocketSession;
-import org.springframework.web.reactive.socket.server.WebSocketService;
-import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebHandler;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.http.server.WebsocketServerSpec;
+import reactor.netty.http.websocket.WebsocketInbound;
+import reactor.netty.http.websocket.WebsocketOutbound;
 
 /** Serves both transports of one engine on one path: polling requests and WebSocket upgrades. */
 final class EngineWebHandler implements WebHandler, CorsConfigurationSource {
 
+    // 16 random bytes in base64, as RFC 6455 asks and the reference server's ws checks
+    private static final Pattern WEBSOCKET_KEY = Pattern.compile("[+/0-9A-Za-z]{22}==");
+    // an RFC 7230 token
+    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+
     private final EngineServer server;
     private final EngineOptions options;
-    private final WebSocketService webSocketService;
+    private final WebsocketServerSpec websocketSpec;
     private final CorsConfiguration cors;
 
     EngineWebHandler(EngineServer server) {
         SharedFrames.initialize(); // at startup: its static setup reads the platform MBeans, never on a loop
         this.server = server;
         this.options = server.options();
-        int maxFrame = (int) Math.min(options.maxHttpBufferSize(), Integer.MAX_VALUE - 8);
-        this.webSocketService = new HandshakeWebSocketService(new EngineUpgradeStrategy(maxFrame, options.perMessageDeflate() != null));
+        this.websocketSpec = websocketSpec(null);
         this.cors = corsConfiguration(options.cors());
     }
 
@@ -88,7 +98,7 @@ final class EngineWebHandler implements WebHandler, CorsConfigurationSource {
             if (error != null) {
                 return respondError(exchange.getResponse(), error);
             }
-            return webSocketService.handleRequest(exchange, session -> onWebSocket(session, request));
+            return upgrade(exchange, request);
         }
         NettyPollingExchange polling = new NettyPollingExchange(exchange, options);
         server.handlePolling(request, polling);
@@ -108,20 +118,90 @@ final class EngineWebHandler implements WebHandler, CorsConfigurationSource {
         return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
     }
 
-    private Mono<Void> onWebSocket(WebSocketSession webSocketSession, EngineRequest request) {
-        if (!(webSocketSession instanceof EngineWebSocketSession session)) {
-            return webSocketSession.close();
+    /**
+     * Upgrades on Reactor Netty itself, after checking the handshake as the reference server's
+     * {@code ws} does (same statuses and messages), and with the first subprotocol the client
+     * offers, as {@code ws} picks it. Not through WebFlux's {@code HandshakeWebSocketService}: its
+     * handshake info parses the request's cookies and its session formats the channel's long id, and
+     * Reactor Netty and Netty keep both for the connection's life although nothing reads them.
+     */
+    private Mono<Void> upgrade(ServerWebExchange exchange, EngineRequest request) {
+        HttpHeaders headers = exchange.getRequest().getHeaders();
+        ServerHttpResponse response = exchange.getResponse();
+        String key = headers.getFirst("Sec-WebSocket-Key");
+        if (key == null || !WEBSOCKET_KEY.matcher(key.trim()).matches()) {
+            return respondText(response, 400, "Missing or invalid Sec-WebSocket-Key header");
         }
+        String version = headers.getFirst("Sec-WebSocket-Version");
+        if (!"13".equals(version) && !"8".equals(version)) {
+            response.getHeaders().set("Sec-WebSocket-Version", "13, 8");
+            return respondText(response, 400, "Missing or invalid Sec-WebSocket-Version header");
+        }
+        WebsocketServerSpec spec = websocketSpec;
+        String protocols = headers.getFirst("Sec-WebSocket-Protocol");
+        if (protocols != null) {
+            String first = firstSubprotocol(protocols);
+            if (first == null) {
+                return respondText(response, 400, "Invalid Sec-WebSocket-Protocol header");
+            }
+            spec = websocketSpec(first);
+        }
+        HttpServerResponse reactorResponse = ServerHttpResponseDecorator.getNativeResponse(response);
+        WebsocketServerSpec chosen = spec;
+        // as WebFlux's own upgrade does: pre-commit actions (session cookies, the CORS headers) run first
+        return response.setComplete().then(Mono.defer(() -> reactorResponse.sendWebsocket(
+                (in, out) -> onWebSocket(in, out, request), chosen)));
+    }
+
+    private WebsocketServerSpec websocketSpec(String protocol) {
+        WebsocketServerSpec.Builder builder = WebsocketServerSpec.builder();
+        if (protocol != null) {
+            builder.protocols(protocol);
+        }
+        return builder.maxFramePayloadLength((int) Math.min(options.maxHttpBufferSize(), Integer.MAX_VALUE - 8))
+                .compress(options.perMessageDeflate() != null)
+                .handlePing(false)
+                .build();
+    }
+
+    /** The first of a comma-separated list of distinct tokens, or {@code null} when the list is malformed. */
+    static String firstSubprotocol(String header) {
+        String[] tokens = header.split(",", -1);
+        for (int i = 0; i < tokens.length; i++) {
+            tokens[i] = tokens[i].trim();
+            if (!TOKEN.matcher(tokens[i]).matches()) {
+                return null;
+            }
+            for (int j = 0; j < i; j++) {
+                if (tokens[j].equals(tokens[i])) {
+                    return null;
+                }
+            }
+        }
+        return tokens[0];
+    }
+
+    private static Mono<Void> respondText(ServerHttpResponse response, int status, String message) {
+        response.setStatusCode(HttpStatusCode.valueOf(status));
+        response.getHeaders().setContentType(MediaType.TEXT_HTML);
+        byte[] body = message.getBytes(StandardCharsets.UTF_8);
+        response.getHeaders().setContentLength(body.length);
+        return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+    }
+
+    private Mono<Void> onWebSocket(WebsocketInbound in, WebsocketOutbound out, EngineRequest request) {
         // The engine request holds its own compact copy of the headers; Reactor Netty keeps the Netty
         // request of the upgrade, and its headers (about 0.9 KB), for the life of the connection and
         // reads them no more once upgraded (we run on the channel's loop, after the handshake).
-        session.inbound().headers().clear();
+        in.headers().clear();
+        Channel[] channel = new Channel[1];
+        in.withConnection(connection -> channel[0] = connection.channel());
         long slowConsumerLimit = Math.max(4L * options.maxHttpBufferSize(), 4L << 20);
-        NettyEngineWebSocket connection = new NettyEngineWebSocket(session, slowConsumerLimit);
+        NettyEngineWebSocket connection = new NettyEngineWebSocket(out, channel[0], slowConsumerLimit);
         int maxMessage = (int) Math.min(options.maxHttpBufferSize(), Integer.MAX_VALUE - 8);
-        session.inbound().aggregateFrames(maxMessage);
+        in.aggregateFrames(maxMessage);
         EngineWebSocket.Inbound inbound = server.onWebSocket(request, connection);
-        return new InboundFrames(session.inbound(), inbound, connection);
+        return new InboundFrames(in, inbound, connection);
     }
 
     private static EngineRequest toEngineRequest(ServerWebExchange exchange, Principal principal) {
@@ -130,6 +210,11 @@ final class EngineWebHandler implements WebHandler, CorsConfigurationSource {
         request.getHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values));
         String rawQuery = request.getURI().getRawQuery();
         String url = request.getURI().getRawPath() + (rawQuery == null ? "" : "?" + rawQuery);
+        // the same text as Reactor Netty's request URI, which a WebSocket connection keeps anyway: keep that one
+        if (ServerHttpRequestDecorator.getNativeRequest(request) instanceof HttpServerRequest nativeRequest
+                && url.equals(nativeRequest.uri())) {
+            url = nativeRequest.uri();
+        }
         return new EngineRequest(url, headers, EngineRequest.parseQuery(url), request.getRemoteAddress(),
                 request.getSslInfo() != null, System.currentTimeMillis(), principal, Map.of());
     }

@@ -41,8 +41,6 @@ final class NettyEngineWebSocket implements EngineWebSocket, Runnable {
     private static final AtomicIntegerFieldUpdater<NettyEngineWebSocket> DRAIN_SCHEDULED =
             AtomicIntegerFieldUpdater.newUpdater(NettyEngineWebSocket.class, "drainScheduled");
 
-    // The outbound, not the WebFlux session: once upgraded, the session, its HandshakeInfo and
-    // header copies are garbage instead of being retained by every idle connection.
     private final WebsocketOutbound outbound;
     private final Channel channel;
     private final long slowConsumerLimit;
@@ -58,9 +56,9 @@ final class NettyEngineWebSocket implements EngineWebSocket, Runnable {
     private boolean flushRequested; // event loop only
     private volatile Boolean rawFrames;
 
-    NettyEngineWebSocket(EngineWebSocketSession session, long slowConsumerLimit) {
-        this.outbound = session.outbound();
-        this.channel = session.channel();
+    NettyEngineWebSocket(WebsocketOutbound outbound, Channel channel, long slowConsumerLimit) {
+        this.outbound = outbound;
+        this.channel = channel;
         this.slowConsumerLimit = slowConsumerLimit;
     }
 

@@ -328,7 +328,7 @@ public final class LoadGen {
     }
 
     /** RSS of every server process, and its heap after a full GC when it is a JVM or Node. */
-    private Map<String, Object> memory() {
+    private Map<String, Object> memory() throws InterruptedException {
         Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < serverPids.size(); i++) {
             long pid = serverPids.get(i);
@@ -340,10 +340,28 @@ public final class LoadGen {
                 heap = Proc.nodeHeapAfterGc(pid, Path.of(opts.getOrDefault("node-memdir", "/tmp"), "mem-" + pid + ".json"));
             }
             e.put("heap", heap);
-            e.put("rss", Proc.rssBytes(pid));
+            e.put("rss", settledRss(pid));
             m.put(Long.toString(pid), e);
         }
         return m;
+    }
+
+    /**
+     * The RSS once it stops moving after the collection: G1 gives the memory a full GC frees back to the
+     * system from a background thread after the collection ends, and V8 its pages lazily. Reads every
+     * 200 ms until two reads in a row are within 0.5 %, at most 5 s.
+     */
+    private static long settledRss(long pid) throws InterruptedException {
+        long previous = Proc.rssBytes(pid);
+        for (int i = 0; i < 25; i++) {
+            Thread.sleep(200);
+            long rss = Proc.rssBytes(pid);
+            if (previous > 0 && Math.abs(rss - previous) <= previous / 200) {
+                return rss;
+            }
+            previous = rss;
+        }
+        return previous;
     }
 
     // ---------------------------------------------------------------- fan-out
