@@ -24,6 +24,8 @@ DOCS = os.path.join(ROOT, "docs", "benchmarks")
 # garbage, instead of the connections. The same for every JVM server.
 JVM_OPTS = ["-Xms32m", "-Xmx1g", "-XX:+UseG1GC", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20",
             "-XX:MaxDirectMemorySize=512m"]
+if os.environ.get("BENCH_JVM_OPTS"):  # other JVM settings to compare, for every JVM server alike
+    JVM_OPTS = os.environ["BENCH_JVM_OPTS"].split()
 NODE_OPTS = ["--max-old-space-size=1024", "--expose-gc"]
 
 started = []  # Popen objects this harness started (killed by id on exit)

@@ -19,8 +19,8 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
-import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.CorsConfigurationSource;
@@ -111,11 +111,15 @@ final class EngineWebHandler implements WebHandler, CorsConfigurationSource {
     }
 
     private static Mono<Void> respondError(ServerHttpResponse response, EngineError error) {
-        response.setStatusCode(HttpStatusCode.valueOf(error.httpStatus()));
-        response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
-        byte[] body = error.toJson().getBytes(StandardCharsets.UTF_8);
-        response.getHeaders().setContentLength(body.length);
-        return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+        return respond(response, error.httpStatus(), MediaType.APPLICATION_JSON, error.toJson());
+    }
+
+    private static Mono<Void> respond(ServerHttpResponse response, int status, MediaType type, String body) {
+        response.setStatusCode(HttpStatusCode.valueOf(status));
+        response.getHeaders().setContentType(type);
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        response.getHeaders().setContentLength(bytes.length);
+        return response.writeWith(Mono.just(response.bufferFactory().wrap(bytes)));
     }
 
     /**
@@ -130,19 +134,19 @@ final class EngineWebHandler implements WebHandler, CorsConfigurationSource {
         ServerHttpResponse response = exchange.getResponse();
         String key = headers.getFirst("Sec-WebSocket-Key");
         if (key == null || !WEBSOCKET_KEY.matcher(key.trim()).matches()) {
-            return respondText(response, 400, "Missing or invalid Sec-WebSocket-Key header");
+            return respond(response, 400, MediaType.TEXT_HTML, "Missing or invalid Sec-WebSocket-Key header");
         }
         String version = headers.getFirst("Sec-WebSocket-Version");
         if (!"13".equals(version) && !"8".equals(version)) {
             response.getHeaders().set("Sec-WebSocket-Version", "13, 8");
-            return respondText(response, 400, "Missing or invalid Sec-WebSocket-Version header");
+            return respond(response, 400, MediaType.TEXT_HTML, "Missing or invalid Sec-WebSocket-Version header");
         }
         WebsocketServerSpec spec = websocketSpec;
         String protocols = headers.getFirst("Sec-WebSocket-Protocol");
         if (protocols != null) {
             String first = firstSubprotocol(protocols);
             if (first == null) {
-                return respondText(response, 400, "Invalid Sec-WebSocket-Protocol header");
+                return respond(response, 400, MediaType.TEXT_HTML, "Invalid Sec-WebSocket-Protocol header");
             }
             spec = websocketSpec(first);
         }
@@ -179,14 +183,6 @@ final class EngineWebHandler implements WebHandler, CorsConfigurationSource {
             }
         }
         return tokens[0];
-    }
-
-    private static Mono<Void> respondText(ServerHttpResponse response, int status, String message) {
-        response.setStatusCode(HttpStatusCode.valueOf(status));
-        response.getHeaders().setContentType(MediaType.TEXT_HTML);
-        byte[] body = message.getBytes(StandardCharsets.UTF_8);
-        response.getHeaders().setContentLength(body.length);
-        return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
     }
 
     private Mono<Void> onWebSocket(WebsocketInbound in, WebsocketOutbound out, EngineRequest request) {
