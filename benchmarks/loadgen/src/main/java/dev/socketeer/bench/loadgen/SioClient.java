@@ -76,7 +76,7 @@ abstract class SioClient {
                     if (room >= 0) {
                         stats.roomMembers.incrementAndGet(room);
                     }
-                    stats.connectLatency.recordValue(System.nanoTime() - connectStart);
+                    stats.connectLatency.recordValue(Stats.clamp(System.nanoTime() - connectStart));
                     gen.onConnected(this);
                 }
             }

@@ -27,8 +27,11 @@ final class Stats {
     final LongAdder badAcks = new LongAdder();
 
     volatile boolean measuring;
-    final Recorder latency = new Recorder(3_600_000_000L, 3);
-    final Recorder connectLatency = new Recorder(3_600_000_000L, 3);
+    // Latencies up to 10 min are recorded as they are, longer ones as 10 min: a server that falls minutes behind
+    // (Node at a fixed rate beyond what it delivers) must show in the percentiles, not throw on the client's loop.
+    static final long MAX_LATENCY_NANOS = 600_000_000_000L;
+    final Recorder latency = new Recorder(MAX_LATENCY_NANOS, 3);
+    final Recorder connectLatency = new Recorder(MAX_LATENCY_NANOS, 3);
 
     Stats(int rooms) {
         this.roomMembers = new AtomicIntegerArray(rooms);
@@ -36,7 +39,11 @@ final class Stats {
 
     void recordLatency(long nanos) {
         if (measuring) {
-            latency.recordValue(Math.max(0, nanos));
+            latency.recordValue(clamp(nanos));
         }
+    }
+
+    static long clamp(long nanos) {
+        return Math.min(Math.max(0, nanos), MAX_LATENCY_NANOS);
     }
 }
