@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,6 +43,7 @@ class BadInputEndToEndTest {
             .connectTimeout(WAIT).build();
     private static SocketIoApp app;
     private static NodeSocketIoClient watcher;
+    private static NodeSocketIoServer reference;
 
     @BeforeAll
     static void startApp() {
@@ -49,10 +51,14 @@ class BadInputEndToEndTest {
         watcher = NodeSocketIoClient.start();
         watcher.connect("watcher", app.url("/"), Map.of("transports", List.of("websocket")));
         watcher.awaitConnect("watcher");
+        reference = NodeSocketIoServer.start();
     }
 
     @AfterAll
     static void stopApp() {
+        if (reference != null) {
+            reference.close();
+        }
         if (watcher != null) {
             watcher.close();
         }
@@ -227,11 +233,9 @@ class BadInputEndToEndTest {
     })
     void webSocketHandshakesAreAnsweredAsTheReferenceAnswersThem(String headers) throws IOException {
         String extra = headers.replace("|", "\r\n") + "\r\n";
-        try (NodeSocketIoServer reference = NodeSocketIoServer.start()) {
-            String expected = upgradeAnswer(reference.port(), extra);
-            assertThat(expected).as("the reference's answer").startsWith("HTTP/1.1 ");
-            assertThat(upgradeAnswer(app.port(), extra)).isEqualTo(expected);
-        }
+        String expected = upgradeAnswer(reference.port(), extra);
+        assertThat(expected).as("the reference's answer").startsWith("HTTP/1.1 ");
+        assertThat(upgradeAnswer(app.port(), extra)).isEqualTo(expected);
     }
 
     /** The status line, the {@code Sec-WebSocket-Protocol} header if any, and the body of an upgrade's answer. */
@@ -247,7 +251,7 @@ class BadInputEndToEndTest {
             StringBuilder answer = new StringBuilder(lines[0]);
             int length = 0;
             for (String line : lines) {
-                String lower = line.toLowerCase(java.util.Locale.ROOT);
+                String lower = line.toLowerCase(Locale.ROOT);
                 if (lower.startsWith("sec-websocket-protocol:")) {
                     answer.append(" | protocol ").append(line.substring(line.indexOf(':') + 1).trim());
                 } else if (lower.startsWith("content-length:")) {

@@ -3,7 +3,6 @@ package dev.socketeer.e2e;
 import dev.socketeer.adapter.AckTimeoutException;
 import dev.socketeer.autoconfigure.SocketIoServerCustomizer;
 import dev.socketeer.server.ConnectionRefusedException;
-import dev.socketeer.server.Handshake;
 import dev.socketeer.server.Namespace;
 import dev.socketeer.server.RemoteSocket;
 import dev.socketeer.server.Socket;
@@ -161,18 +160,7 @@ final class E2eHandlers implements SocketIoServerCustomizer {
             ack.send(List.copyOf(in), List.copyOf(out));
         });
         socket.on("server-disconnect", (args, ack) -> socket.disconnect(false));
-        socket.on("handshake", (args, ack) -> {
-            Handshake h = socket.handshake();
-            Map<String, Object> fields = new LinkedHashMap<>();
-            fields.put("time", h.time());
-            fields.put("address", h.address());
-            fields.put("xdomain", h.xdomain());
-            fields.put("secure", h.secure());
-            fields.put("issued", h.issued());
-            fields.put("url", h.url());
-            fields.put("query", h.query());
-            ack.send(fields);
-        });
+        socket.on("handshake", (args, ack) -> ack.send(socket.handshake().toMap()));
         socket.on("server-close", (args, ack) -> socket.disconnect(true));
         socket.on("conn-close", (args, ack) -> socket.conn().close());
     }

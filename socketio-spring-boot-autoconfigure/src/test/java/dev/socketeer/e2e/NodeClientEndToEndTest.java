@@ -8,9 +8,16 @@ import dev.socketeer.test.NodeSocketIoClient.AckReply;
 import dev.socketeer.test.NodeSocketIoServer;
 import dev.socketeer.test.TestJson;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,6 +27,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The npm {@code socket.io-client} 4.8 against a Spring Boot application set up by the
@@ -113,7 +121,7 @@ class NodeClientEndToEndTest {
     @ParameterizedTest
     @ValueSource(strings = { "polling", "websocket" })
     void handshakeMatchesTheReferenceServers(String transport) {
-        Map<String, Object> options = new java.util.HashMap<>(transports(transport));
+        Map<String, Object> options = new HashMap<>(transports(transport));
         options.put("query", Map.of("room", "r1"));
         String c = connect("/", options);
         clients.awaitConnect(c);
@@ -131,19 +139,19 @@ class NodeClientEndToEndTest {
         assertThat(ours.get("secure")).isEqualTo(theirs.get("secure"));
         // the same request but for the cache-busting timestamp of polling requests
         assertThat(withoutTimestamp(ours.get("url").asString())).isEqualTo(withoutTimestamp(theirs.get("url").asString()));
-        assertThat(((tools.jackson.databind.node.ObjectNode) ours.get("query")).without("t"))
-                .isEqualTo(((tools.jackson.databind.node.ObjectNode) theirs.get("query")).without("t"));
+        assertThat(((ObjectNode) ours.get("query")).without("t"))
+                .isEqualTo(((ObjectNode) theirs.get("query")).without("t"));
         assertThat(Math.abs(ours.get("issued").asLong() - System.currentTimeMillis())).isLessThan(60_000);
         // JavaScript's Date string of the same instant, in the same time zone
-        java.util.regex.Pattern date = java.util.regex.Pattern.compile(
+        Pattern date = Pattern.compile(
                 "[A-Z][a-z]{2} [A-Z][a-z]{2} \\d{2} \\d{4} \\d{2}:\\d{2}:\\d{2} (GMT[+-]\\d{4} \\(.+\\))");
-        java.util.regex.Matcher ourTime = date.matcher(ours.get("time").asString());
-        java.util.regex.Matcher theirTime = date.matcher(theirs.get("time").asString());
+        Matcher ourTime = date.matcher(ours.get("time").asString());
+        Matcher theirTime = date.matcher(theirs.get("time").asString());
         assertThat(ourTime.matches()).as(ours.get("time").asString()).isTrue();
         assertThat(theirTime.matches()).as(theirs.get("time").asString()).isTrue();
         assertThat(ourTime.group(1)).isEqualTo(theirTime.group(1));
-        String ourIssued = java.time.format.DateTimeFormatter.ofPattern("EEE MMM dd yyyy HH:mm:ss", java.util.Locale.US)
-                .format(java.time.Instant.ofEpochMilli(ours.get("issued").asLong()).atZone(java.time.ZoneId.systemDefault()));
+        String ourIssued = DateTimeFormatter.ofPattern("EEE MMM dd yyyy HH:mm:ss", Locale.US)
+                .format(Instant.ofEpochMilli(ours.get("issued").asLong()).atZone(ZoneId.systemDefault()));
         assertThat(ours.get("time").asString()).startsWith(ourIssued);
     }
 

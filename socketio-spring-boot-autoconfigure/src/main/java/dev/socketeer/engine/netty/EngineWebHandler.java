@@ -18,6 +18,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.AbstractServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.http.server.reactive.ServerHttpResponse;
@@ -43,6 +44,8 @@ final class EngineWebHandler implements WebHandler, CorsConfigurationSource {
 
     private final EngineServer server;
     private final EngineOptions options;
+    private final int maxMessage;
+    private final long slowConsumerLimit;
     private final WebsocketServerSpec websocketSpec;
     private final CorsConfiguration cors;
 
@@ -50,6 +53,8 @@ final class EngineWebHandler implements WebHandler, CorsConfigurationSource {
         SharedFrames.initialize(); // at startup: its static setup reads the platform MBeans, never on a loop
         this.server = server;
         this.options = server.options();
+        this.maxMessage = (int) Math.min(options.maxHttpBufferSize(), Integer.MAX_VALUE - 8);
+        this.slowConsumerLimit = Math.max(4L * options.maxHttpBufferSize(), 4L << 20);
         this.websocketSpec = websocketSpec(null);
         this.cors = corsConfiguration(options.cors());
     }
@@ -162,14 +167,14 @@ final class EngineWebHandler implements WebHandler, CorsConfigurationSource {
         if (protocol != null) {
             builder.protocols(protocol);
         }
-        return builder.maxFramePayloadLength((int) Math.min(options.maxHttpBufferSize(), Integer.MAX_VALUE - 8))
+        return builder.maxFramePayloadLength(maxMessage)
                 .compress(options.perMessageDeflate() != null)
                 .handlePing(false)
                 .build();
     }
 
     /** The first of a comma-separated list of distinct tokens, or {@code null} when the list is malformed. */
-    static String firstSubprotocol(String header) {
+    private static String firstSubprotocol(String header) {
         String[] tokens = header.split(",", -1);
         for (int i = 0; i < tokens.length; i++) {
             tokens[i] = tokens[i].trim();
@@ -192,12 +197,25 @@ final class EngineWebHandler implements WebHandler, CorsConfigurationSource {
         in.headers().clear();
         Channel[] channel = new Channel[1];
         in.withConnection(connection -> channel[0] = connection.channel());
-        long slowConsumerLimit = Math.max(4L * options.maxHttpBufferSize(), 4L << 20);
         NettyEngineWebSocket connection = new NettyEngineWebSocket(out, channel[0], slowConsumerLimit);
-        int maxMessage = (int) Math.min(options.maxHttpBufferSize(), Integer.MAX_VALUE - 8);
         in.aggregateFrames(maxMessage);
         EngineWebSocket.Inbound inbound = server.onWebSocket(request, connection);
         return new InboundFrames(in, inbound, connection);
+    }
+
+    /**
+     * Reactor Netty's request URI when it is the same text as {@code url} (a WebSocket connection keeps that string
+     * anyway), else {@code url}. Unlike {@code ServerHttpRequestDecorator.getNativeRequest}, never throws for a
+     * request that does not wrap a Reactor Netty one.
+     */
+    private static String nativeUriIfSame(ServerHttpRequest request, String url) {
+        ServerHttpRequest unwrapped = request;
+        while (unwrapped instanceof ServerHttpRequestDecorator decorator) {
+            unwrapped = decorator.getDelegate();
+        }
+        return unwrapped instanceof AbstractServerHttpRequest abstractRequest
+                && abstractRequest.getNativeRequest() instanceof HttpServerRequest nativeRequest
+                && url.equals(nativeRequest.uri()) ? nativeRequest.uri() : url;
     }
 
     private static EngineRequest toEngineRequest(ServerWebExchange exchange, Principal principal) {
@@ -205,12 +223,7 @@ final class EngineWebHandler implements WebHandler, CorsConfigurationSource {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         request.getHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values));
         String rawQuery = request.getURI().getRawQuery();
-        String url = request.getURI().getRawPath() + (rawQuery == null ? "" : "?" + rawQuery);
-        // the same text as Reactor Netty's request URI, which a WebSocket connection keeps anyway: keep that one
-        if (ServerHttpRequestDecorator.getNativeRequest(request) instanceof HttpServerRequest nativeRequest
-                && url.equals(nativeRequest.uri())) {
-            url = nativeRequest.uri();
-        }
+        String url = nativeUriIfSame(request, request.getURI().getRawPath() + (rawQuery == null ? "" : "?" + rawQuery));
         return new EngineRequest(url, headers, EngineRequest.parseQuery(url), request.getRemoteAddress(),
                 request.getSslInfo() != null, System.currentTimeMillis(), principal, Map.of());
     }

@@ -47,8 +47,8 @@ final class NettyEngineWebSocket implements EngineWebSocket, Runnable {
     private final Queue<Frame> queue = new ConcurrentLinkedQueue<>();
     // The drain token: 1 while a drain task or a fan-out write handed over is pending or running on the event loop;
     // its holder drains the queue and gives the token back only once the queue is empty, so nothing queued meanwhile
-    // can overtake it. A field, and this object as the
-    // drain task, not an AtomicBoolean and a lambda: 32 bytes less per connection.
+    // can overtake it. A field, and this object as the drain task, not an AtomicBoolean and a lambda: 32 bytes less
+    // per connection.
     private volatile int drainScheduled;
     private volatile boolean failed;
     private volatile boolean inboundEnded;
@@ -122,8 +122,7 @@ final class NettyEngineWebSocket implements EngineWebSocket, Runnable {
         }
         if (channel.eventLoop().inEventLoop()) {
             drain();
-        } else if (!WriteScope.defer(channel.eventLoop(), this)) {
-            // inside a fan-out, one task per event loop drains every connection written to (see WriteScope)
+        } else if (!WriteScope.defer(channel.eventLoop(), this)) { // in a fan-out: one task per event loop
             channel.eventLoop().execute(this);
         }
     }

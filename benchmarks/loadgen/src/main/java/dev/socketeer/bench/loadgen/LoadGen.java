@@ -192,7 +192,6 @@ public final class LoadGen {
      */
     private Map<String, Object> connectSteps() throws Exception {
         List<Map<String, Object>> points = new ArrayList<>();
-        Map<String, Object> first = null;
         int connectedSoFar = 0;
         for (String step : opts.getOrDefault("steps", "").split(",")) {
             if (step.isBlank()) {
@@ -203,8 +202,7 @@ public final class LoadGen {
                 continue;
             }
             Map<String, Object> r = connectAll(size - connectedSoFar, false, connectedSoFar);
-            if (first == null) {
-                first = r;
+            if (points.isEmpty()) {
                 points.add(point(0, (Map<?, ?>) r.get("memoryBefore")));
             }
             connectedSoFar = (int) (stats.connected.sum() - stats.disconnectedAfterConnect.sum());
