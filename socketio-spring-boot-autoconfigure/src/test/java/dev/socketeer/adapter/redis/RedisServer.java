@@ -1,8 +1,10 @@
 package dev.socketeer.adapter.redis;
 
 import dev.socketeer.test.TestPorts;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -83,6 +85,31 @@ public final class RedisServer implements AutoCloseable {
             process.waitFor(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Subscribers of a shard channel ({@code PUBSUB SHARDNUMSUB}), or -1 when the server does not answer. */
+    public long shardSubscribers(String channel) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            socket.setSoTimeout(1000);
+            byte[] name = channel.getBytes(StandardCharsets.UTF_8);
+            OutputStream out = socket.getOutputStream();
+            out.write(("*3\r\n$6\r\nPUBSUB\r\n$11\r\nSHARDNUMSUB\r\n$" + name.length + "\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(name);
+            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            // *2 $<n> <channel> :<count>
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (line.startsWith(":")) {
+                    return Long.parseLong(line.substring(1));
+                }
+            }
+            return -1;
+        } catch (IOException | NumberFormatException e) {
+            return -1;
         }
     }
 
