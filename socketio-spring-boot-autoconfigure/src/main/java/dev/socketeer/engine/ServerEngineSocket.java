@@ -76,7 +76,10 @@ final class ServerEngineSocket implements EngineSocket {
     private EnginePacketType closeOnNextPollPacket = EnginePacketType.CLOSE;
     private Disposable upgradeNoopTimer;
     private String closingReason;
-    private final ArrayDeque<Event> events = new ArrayDeque<>(4); // rarely more than one or two queued
+    // Events for the listener, oldest first: rarely more than one is queued, so the oldest waits in a field and a
+    // deque is made only when a second one arrives (an idle session keeps neither).
+    private Event nextEvent;
+    private ArrayDeque<Event> laterEvents;
     private boolean draining;
     private volatile EngineSocketListener listener;
 
@@ -480,7 +483,7 @@ final class ServerEngineSocket implements EngineSocket {
             }
             transport = ws;
             upgraded = true;
-            events.add(new UpgradeEvent());
+            queueEvent(new UpgradeEvent());
             flush();
             if (state == State.CLOSING) {
                 closeTransport();
@@ -546,7 +549,7 @@ final class ServerEngineSocket implements EngineSocket {
                 cancel(pingIntervalTimer);
                 schedulePing();
             }
-            case MESSAGE -> events.add(packet.isBinary() ? new BinaryEvent(packet.binary()) : new TextEvent(packet.data()));
+            case MESSAGE -> queueEvent(packet.isBinary() ? new BinaryEvent(packet.binary()) : new TextEvent(packet.data()));
             default -> {
                 // open, upgrade and noop carry nothing for an open session
             }
@@ -641,7 +644,19 @@ final class ServerEngineSocket implements EngineSocket {
         }
         transport.close();
         server.remove(this);
-        events.add(new CloseEvent(reason));
+        queueEvent(new CloseEvent(reason));
+    }
+
+    /** Queues an event for the listener (lock held). */
+    private void queueEvent(Event event) {
+        if (nextEvent == null) {
+            nextEvent = event; // nothing older is waiting: laterEvents is empty whenever nextEvent is null
+        } else {
+            if (laterEvents == null) {
+                laterEvents = new ArrayDeque<>(4);
+            }
+            laterEvents.add(event);
+        }
     }
 
     private static void cancel(Disposable timer) {
@@ -662,11 +677,12 @@ final class ServerEngineSocket implements EngineSocket {
             EngineSocketListener target;
             synchronized (lock) {
                 target = listener;
-                if (draining || target == null || events.isEmpty()) {
+                if (draining || target == null || nextEvent == null) {
                     return;
                 }
                 draining = true;
-                event = events.poll();
+                event = nextEvent;
+                nextEvent = laterEvents == null ? null : laterEvents.poll();
             }
             try {
                 dispatch(target, event);

@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.node.ObjectNode;
 
 class SocketIoServerTest {
 
@@ -49,6 +50,19 @@ class SocketIoServerTest {
         assertThat(conn.texts()).hasSize(2);
         assertThat(conn.texts().get(0)).matches("0\\{\"sid\":\"[A-Za-z0-9_-]{20}\"\\}");
         assertThat(conn.texts().get(1)).isEqualTo("2[\"auth\",{\"token\":\"123\"}]");
+    }
+
+    @Test
+    void handshakeAuthKeepsEveryFieldInOrderAndStaysMutable() {
+        server.onConnection(socket -> {
+            ObjectNode auth = (ObjectNode) socket.handshake().auth();
+            auth.put("seen", true);
+            socket.emit("auth", socket.handshake().auth());
+        });
+        TestEngineSocket conn = connectEngine();
+        conn.receive("0{\"z\":1,\"a\":\"x\",\"nested\":{\"k\":[1,2]},\"m\":null}");
+        assertThat(conn.texts().get(1))
+                .isEqualTo("2[\"auth\",{\"z\":1,\"a\":\"x\",\"nested\":{\"k\":[1,2]},\"m\":null,\"seen\":true}]");
     }
 
     @Test

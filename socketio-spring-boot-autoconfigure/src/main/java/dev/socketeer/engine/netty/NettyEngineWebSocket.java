@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncod
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import org.springframework.web.reactive.socket.CloseStatus;
 import reactor.netty.http.websocket.WebsocketOutbound;
 
@@ -40,11 +41,15 @@ final class NettyEngineWebSocket implements EngineWebSocket, Runnable {
     private static final Frame CLOSE = new Frame(new byte[0], false, null);
     private static final AtomicIntegerFieldUpdater<NettyEngineWebSocket> DRAIN_SCHEDULED =
             AtomicIntegerFieldUpdater.newUpdater(NettyEngineWebSocket.class, "drainScheduled");
+    @SuppressWarnings("rawtypes")
+    private static final AtomicReferenceFieldUpdater<NettyEngineWebSocket, Queue> QUEUE =
+            AtomicReferenceFieldUpdater.newUpdater(NettyEngineWebSocket.class, Queue.class, "queue");
 
     private final WebsocketOutbound outbound;
     private final Channel channel;
     private final long slowConsumerLimit;
-    private final Queue<Frame> queue = new ConcurrentLinkedQueue<>();
+    // Made when a first frame has to be queued (most idle connections never queue one), then kept: null means empty.
+    private volatile Queue<Frame> queue;
     // The drain token: 1 while a drain task or a fan-out write handed over is pending or running on the event loop;
     // its holder drains the queue and gives the token back only once the queue is empty, so nothing queued meanwhile
     // can overtake it. A field, and this object as the drain task, not an AtomicBoolean and a lambda: 32 bytes less
@@ -77,19 +82,19 @@ final class NettyEngineWebSocket implements EngineWebSocket, Runnable {
         if (channel.eventLoop().inEventLoop()) {
             // On the channel's own event loop with nothing queued or pending, every earlier frame is already in
             // the channel: write straight through (no queue node, no task), order is kept.
-            if (queue.isEmpty() && drainScheduled == 0) {
+            if (nothingQueued() && drainScheduled == 0) {
                 writeNow(data, binary, raw);
                 requestFlush();
                 return;
             }
-        } else if (queue.isEmpty() && WriteScope.isOpen() && DRAIN_SCHEDULED.compareAndSet(this, 0, 1)) {
+        } else if (nothingQueued() && WriteScope.isOpen() && DRAIN_SCHEDULED.compareAndSet(this, 0, 1)) {
             // Inside a fan-out on another thread, with nothing queued or pending: the write itself is handed to
             // the event loop with the fan-out's other writes (see WriteScope). It holds the drain token meanwhile,
             // so whatever is queued after it, by any thread, waits behind it: no queue node, one compare-and-set.
             WriteScope.defer(channel.eventLoop(), () -> writeDeferred(data, binary, raw));
             return;
         }
-        queue.add(new Frame(data, binary, raw));
+        queue().add(new Frame(data, binary, raw));
     }
 
     /** A write handed over by a fan-out (event loop only; holds the drain token): the frame, then the queue. */
@@ -117,7 +122,7 @@ final class NettyEngineWebSocket implements EngineWebSocket, Runnable {
     @Override
     public void flush() {
         // a pending drain or handed-over write (the token's holder) goes first, and drains the queue after itself
-        if (queue.isEmpty() || !DRAIN_SCHEDULED.compareAndSet(this, 0, 1)) {
+        if (nothingQueued() || !DRAIN_SCHEDULED.compareAndSet(this, 0, 1)) {
             return;
         }
         if (channel.eventLoop().inEventLoop()) {
@@ -134,7 +139,7 @@ final class NettyEngineWebSocket implements EngineWebSocket, Runnable {
 
     @Override
     public void close() {
-        queue.add(CLOSE);
+        queue().add(CLOSE);
         flush();
     }
 
@@ -178,6 +183,24 @@ final class NettyEngineWebSocket implements EngineWebSocket, Runnable {
         }
     }
 
+    private boolean nothingQueued() {
+        Queue<Frame> pending = queue;
+        return pending == null || pending.isEmpty();
+    }
+
+    /** The queue, made by the first thread that needs it. */
+    @SuppressWarnings("unchecked")
+    private Queue<Frame> queue() {
+        Queue<Frame> pending = queue;
+        if (pending == null) {
+            pending = new ConcurrentLinkedQueue<>();
+            if (!QUEUE.compareAndSet(this, null, pending)) {
+                pending = queue;
+            }
+        }
+        return pending;
+    }
+
     /** The batched flush: called once per turn by {@link FlushBatch} (event loop only). */
     void flushNow() {
         flushRequested = false;
@@ -188,7 +211,10 @@ final class NettyEngineWebSocket implements EngineWebSocket, Runnable {
         if (!channel.isWritable() && channel.bytesBeforeWritable() > slowConsumerLimit) {
             failed = true;
             closed = true;
-            queue.clear();
+            Queue<Frame> pending = queue;
+            if (pending != null) {
+                pending.clear();
+            }
             channel.close();
         }
     }
@@ -208,11 +234,12 @@ final class NettyEngineWebSocket implements EngineWebSocket, Runnable {
         boolean wrote = false;
         Frame frame;
         for (;;) {
-            frame = queue.poll();
+            Queue<Frame> pending = queue;
+            frame = pending == null ? null : pending.poll();
             if (frame == null) {
                 drainScheduled = 0;
                 // a frame queued after the last poll found the token taken and scheduled nothing: take it back
-                if (queue.isEmpty() || !DRAIN_SCHEDULED.compareAndSet(this, 0, 1)) {
+                if (nothingQueued() || !DRAIN_SCHEDULED.compareAndSet(this, 0, 1)) {
                     break;
                 }
                 continue;
