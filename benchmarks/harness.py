@@ -24,6 +24,12 @@ DOCS = os.path.join(ROOT, "docs", "benchmarks")
 # garbage, instead of the connections. The same for every JVM server.
 JVM_OPTS = ["-Xms32m", "-Xmx1g", "-XX:+UseG1GC", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20",
             "-XX:MaxDirectMemorySize=512m"]
+# glibc keeps what the JIT compiler threads free in its malloc arenas (tens of MB after a connect storm, none of it
+# the connections'): a JDK that can (17.0.9+) gives it back every 5 s; the generator also trims once before it
+# reads a JVM's RSS, and reports the untrimmed figure beside it
+TRIM = "-XX:TrimNativeHeapInterval=5000"
+if subprocess.run(["java", TRIM, "-version"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0:
+    JVM_OPTS.append(TRIM)
 if os.environ.get("BENCH_JVM_OPTS"):  # other JVM settings to compare, for every JVM server alike
     JVM_OPTS = os.environ["BENCH_JVM_OPTS"].split()
 NODE_OPTS = ["--max-old-space-size=1024", "--expose-gc"]
@@ -313,6 +319,7 @@ def measure_cross(name, cfg, port, r, nodes):
 
 METRICS = {
     "ws-connect": [("connectsPerSec", "connects/s", 1), ("rssBytesPerConn", "RSS KB/conn", 1 / 1024),
+                   ("rssUntrimmedBytesPerConn", "RSS untrimmed", 1 / 1024),
                    ("heapBytesPerConn", "heap KB/conn", 1 / 1024), ("serverCpuUsPerConnect", "CPU µs/connect", 1),
                    ("failed", "failed", 1)],
     "fanout-fixed": [("deliveriesPerSec", "deliveries/s", 1), ("serverCpuUsPerDelivery", "CPU µs/delivery", 1),
@@ -504,6 +511,9 @@ def report(a, cfg, servers, raw, cross, t0, date, final):
               "",
               "CPU µs per delivery / per round trip come from /proc/<pid>/stat (utime+stime) over the measured window: the "
               "figure to trust on a shared box. Throughput and latency include the generator sharing the same cores.",
+              "RSS KB/conn: VmRSS after a full GC, for JVMs once glibc has returned its free malloc memory "
+              "(jcmd System.trim_native_heap, what -XX:TrimNativeHeapInterval does every few seconds); RSS untrimmed: "
+              "before that (Node has no such step: both columns are its VM's RSS).",
               "Ratios are the first server ÷ each peer (for CPU and KB, below 1 is better; for rates, above 1 is better)."]
     body = tables(med, METRICS, servers)
     if cross_med:
@@ -645,7 +655,7 @@ def main():
     ap.add_argument("--servers", default="socketeer,node,netty-socketio,floor")
     ap.add_argument("--no-cross", action="store_true")
     ap.add_argument("--steady", action="store_true",
-                    help="steady state: 20 s warm-up per phase (the JIT done), 10 s windows, one round, WebSocket only")
+                    help="steady state: 20 s warm-up per phase (the JIT done), 10 s windows, one round")
     ap.add_argument("--steps", help="footprint at several sizes instead of the scenarios, e.g. 2500,5000,10000,19500")
     ap.add_argument("--cross-only", action="store_true", help="only the cross-node scenario (no single-server rounds)")
     ap.add_argument("--jfr", action="store_true", help="record a JFR profile of every JVM server (benchmarks/target/run/*.jfr)")
@@ -668,7 +678,7 @@ def main():
         cfg.update({"clients": 19500, "poll-clients": 9000, "warmup": 10, "duration": 10, "rounds": 5, "settle": 5,
                     "connect-timeout": 120, "cross-scenarios": ["ws-connect", "fanout-fixed", "fanout-max"]})
     if a.steady:
-        cfg.update({"warmup": 20, "duration": 10, "rounds": 1, "poll-clients": 0})
+        cfg.update({"warmup": 20, "duration": 10, "rounds": 1})
     for k in ("rounds", "clients", "duration", "warmup", "poll_clients"):
         if getattr(a, k) is not None:
             cfg[k.replace("_", "-")] = getattr(a, k)

@@ -280,6 +280,7 @@ public final class LoadGen {
         r.put("memoryAfter", mem1);
         if (connected > 0) {
             r.put("rssBytesPerConn", perConn(mem0, mem1, "rss", connected));
+            r.put("rssUntrimmedBytesPerConn", perConn(mem0, mem1, "rssUntrimmed", connected));
             r.put("heapBytesPerConn", perConn(mem0, mem1, "heap", connected));
         }
         r.put("stillConnected", stats.connected.sum() - stats.disconnectedAfterConnect.sum());
@@ -338,7 +339,11 @@ public final class LoadGen {
                 heap = Proc.nodeHeapAfterGc(pid, Path.of(opts.getOrDefault("node-memdir", "/tmp"), "mem-" + pid + ".json"));
             }
             e.put("heap", heap);
-            e.put("rss", settledRss(pid));
+            // RSS as the process holds it, then (JVMs) once glibc has given back the free memory it keeps in its
+            // arenas, most of it left by the JIT compiler threads during the storm rather than by the connections
+            long rss = settledRss(pid);
+            e.put("rssUntrimmed", rss);
+            e.put("rss", jvmPids.contains(pid) && Proc.trimNativeHeap(pid) ? settledRss(pid) : rss);
             m.put(Long.toString(pid), e);
         }
         return m;

@@ -89,6 +89,14 @@ final class Proc {
         return m.find() ? Long.parseLong(m.group(1)) * 1024 : -1;
     }
 
+    /**
+     * Gives glibc's free malloc memory back to the system ({@code jcmd System.trim_native_heap}, JDK 17.0.9+), as
+     * a JVM run with {@code -XX:TrimNativeHeapInterval} does periodically; false when the JVM has no such command.
+     */
+    static boolean trimNativeHeap(long pid) {
+        return run("jcmd", Long.toString(pid), "System.trim_native_heap").contains("Trim native heap");
+    }
+
     /** Asks a Node server (SIGUSR2) to gc() and dump process.memoryUsage() into a file; returns heapUsed. */
     static long nodeHeapAfterGc(long pid, Path memFile) {
         try {
