@@ -504,7 +504,7 @@ def report(a, cfg, servers, raw, cross, t0, date, final):
               f"{mach['netty-socketio']}; floor = bare Reactor Netty WebSocket with pre-encoded frames.",
               f"Load: {cfg['clients']} WebSocket clients in {cfg['rooms']} rooms, {cfg['payload']}-byte payloads; fixed rate "
               f"{cfg['rate']} broadcasts/s; max rate with {cfg['window']} broadcasts in flight; {cfg['ack-clients']} clients "
-              f"in an emitWithAck loop; {cfg['poll-clients']} long-polling clients ({cfg['poll-ack-clients']} in the ack loop). "
+              f"in an emitWithAck loop; {cfg['poll-clients']} long-polling clients ({min(cfg['poll-ack-clients'], cfg['poll-clients'])} in the ack loop). "
               f"Warm-up {cfg['warmup']} s, measured {cfg['duration']} s, {min(len(v) for v in raw.values())} of {cfg['rounds']} rounds completed, alternating servers; medians "
               f"(min–max over rounds in brackets). JVMs: {' '.join(JVM_OPTS)}; Node: {' '.join(NODE_OPTS)}. "
               f"Harness wall time {elapsed / 60:.1f} min (build excluded).",
