@@ -28,10 +28,10 @@ JVM_OPTS = ["-Xms32m", "-Xmx1g", "-XX:+UseG1GC", "-XX:MinHeapFreeRatio=10", "-XX
 # the connections'): a JDK that can (17.0.9+) gives it back every 5 s; the generator also trims once before it
 # reads a JVM's RSS, and reports the untrimmed figure beside it
 TRIM = "-XX:TrimNativeHeapInterval=5000"
-if subprocess.run(["java", TRIM, "-version"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0:
-    JVM_OPTS.append(TRIM)
 if os.environ.get("BENCH_JVM_OPTS"):  # other JVM settings to compare, for every JVM server alike
     JVM_OPTS = os.environ["BENCH_JVM_OPTS"].split()
+elif subprocess.run(["java", TRIM, "-version"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0:
+    JVM_OPTS.append(TRIM)
 NODE_OPTS = ["--max-old-space-size=1024", "--expose-gc"]
 
 started = []  # Popen objects this harness started (killed by id on exit)

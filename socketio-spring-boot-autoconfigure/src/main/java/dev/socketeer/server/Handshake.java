@@ -40,9 +40,9 @@ public final class Handshake {
     }
 
     /**
-     * A small object payload copied into a map sized for its fields: the parser's map has room for 16, and every
-     * socket keeps its handshake (about 56 bytes less per socket for a one-field {@code auth}). Still a mutable
-     * {@link ObjectNode} with the same fields, in the same order.
+     * A small object payload copied into a map sized for its fields: the parser's map has room for 16 (12 before it
+     * grows, so a larger one is left as it is), and every socket keeps its handshake (about 56 bytes less per socket
+     * for a one-field {@code auth}). Still a mutable {@link ObjectNode} with the same fields, in the same order.
      */
     private static JsonNode compact(JsonNode auth) {
         if (!(auth instanceof ObjectNode object) || object.isEmpty() || object.size() > 12) {
