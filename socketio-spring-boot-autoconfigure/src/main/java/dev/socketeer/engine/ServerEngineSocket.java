@@ -481,8 +481,14 @@ final class ServerEngineSocket implements EngineSocket {
                 polling.pendingGet(null);
                 respondError(late, EngineError.BAD_REQUEST);
             }
+            Transport previous = transport;
             transport = ws;
             upgraded = true;
+            if (previous instanceof WebSocketTransport taken) {
+                // A WebSocket session taken over by another WebSocket (the reference allows it): its old connection
+                // would stay open with no session behind it, so it is closed now, as the reference does.
+                taken.close();
+            }
             queueEvent(new UpgradeEvent());
             flush();
             if (state == State.CLOSING) {

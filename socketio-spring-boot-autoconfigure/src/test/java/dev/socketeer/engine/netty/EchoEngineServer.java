@@ -5,6 +5,10 @@ import dev.socketeer.engine.EngineServer;
 import dev.socketeer.engine.EngineSocket;
 import dev.socketeer.engine.EngineSocketListener;
 import dev.socketeer.protocol.engineio.EngineMessage;
+import io.netty.channel.Channel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -24,6 +28,8 @@ final class EchoEngineServer implements AutoCloseable {
     final EngineServer engine;
     final List<String> closeReasons = new CopyOnWriteArrayList<>();
     final List<EngineSocket> sockets = new CopyOnWriteArrayList<>();
+    /** Every TCP connection the server has open (closed ones leave the group by themselves). */
+    final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final AnnotationConfigApplicationContext context;
     private final DisposableServer http;
 
@@ -53,7 +59,9 @@ final class EchoEngineServer implements AutoCloseable {
         context.register(WebConfig.class);
         context.refresh();
         HttpHandler handler = WebHttpHandlerBuilder.applicationContext(context).build();
-        http = HttpServer.create().host("localhost").port(port).handle(new ReactorHttpHandlerAdapter(handler)).bindNow();
+        http = HttpServer.create().host("localhost").port(port)
+                .doOnChannelInit((observer, channel, address) -> connections.add(channel))
+                .handle(new ReactorHttpHandlerAdapter(handler)).bindNow();
     }
 
     int port() {
@@ -66,6 +74,11 @@ final class EchoEngineServer implements AutoCloseable {
 
     String wsUrl(String query) {
         return "ws://localhost:" + port() + "/engine.io/?" + query;
+    }
+
+    /** How many of the server's open TCP connections were upgraded to WebSocket. */
+    long openWebSocketConnections() {
+        return connections.stream().filter(Channel::isActive).filter(c -> c.pipeline().get("wsdecoder") != null).count();
     }
 
     @Override
