@@ -1,5 +1,6 @@
 package dev.socketeer.autoconfigure;
 
+import dev.socketeer.engine.EngineObserver;
 import dev.socketeer.engine.EngineServer;
 import dev.socketeer.protocol.socketio.PacketType;
 import dev.socketeer.server.ServerObserver;
@@ -30,7 +31,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * 0 unknown transport … 5 unsupported protocol version);</li>
  * <li>{@code socketio.broadcast.recipients} (distribution summary, {@code namespace}): local
  * sockets reached per broadcast;</li>
- * <li>{@code socketio.ack.latency} (timer): time from {@code emitWithAck} to the client's answer.</li>
+ * <li>{@code socketio.ack.latency} (timer): time from {@code emitWithAck} to the client's answer;</li>
+ * <li>{@code socketio.backpressure.disconnects} (counter, tags {@code transport} and {@code limit}:
+ * {@code max-buffer} or {@code max-lag}): clients disconnected as {@code "slow client"};</li>
+ * <li>{@code socketio.backpressure.volatile.dropped} (counter): volatile packets not sent to a lagging client;</li>
+ * <li>{@code socketio.websocket.protocol.errors} (counter, tag {@code code}: the close code sent): WebSocket
+ * connections closed for breaking RFC 6455.</li>
  * </ul>
  */
 public class SocketIoMetrics implements MeterBinder {
@@ -48,6 +54,7 @@ public class SocketIoMetrics implements MeterBinder {
         Recorder recorder = new Recorder(registry);
         server.observer(recorder);
         engine.connectionErrorListener(error -> recorder.handshakeError(error.code()));
+        engine.observer(new LimitsRecorder(registry));
         for (String namespace : server.namespaceNames()) {
             recorder.gauge(namespace);
         }
@@ -66,6 +73,7 @@ public class SocketIoMetrics implements MeterBinder {
         private final Counter bytesReceived;
         private final Counter bytesSent;
         private final Timer ackLatency;
+        private final Counter volatileDropped;
 
         Recorder(MeterRegistry registry) {
             this.registry = registry;
@@ -79,6 +87,8 @@ public class SocketIoMetrics implements MeterBinder {
                     .description("Size of the Engine.IO messages written (characters for text)").register(registry);
             this.ackLatency = Timer.builder("socketio.ack.latency")
                     .description("Time from an emit with acknowledgement to the client's answer").register(registry);
+            this.volatileDropped = Counter.builder("socketio.backpressure.volatile.dropped")
+                    .description("Volatile packets not sent to a lagging client").register(registry);
         }
 
         AtomicInteger gauge(String namespace) {
@@ -135,10 +145,46 @@ public class SocketIoMetrics implements MeterBinder {
             ackLatency.record(nanos, TimeUnit.NANOSECONDS);
         }
 
+        @Override
+        public void volatilePacketDropped() {
+            volatileDropped.increment();
+        }
+
         void handshakeError(int code) {
             handshakeErrors.computeIfAbsent(code, key -> Counter.builder("socketio.handshake.errors")
                     .tag("code", Integer.toString(key))
                     .description("Engine.IO requests refused, by error code").register(registry)).increment();
+        }
+    }
+
+    // ---- limits: backpressure and WebSocket protocol errors
+
+    /** Counts what the engine does to protect itself. */
+    private static final class LimitsRecorder implements EngineObserver {
+
+        private final MeterRegistry registry;
+        private final Map<String, Counter> slowClients = new ConcurrentHashMap<>();
+        private final Map<Integer, Counter> protocolErrors = new ConcurrentHashMap<>();
+
+        LimitsRecorder(MeterRegistry registry) {
+            this.registry = registry;
+        }
+
+        @Override
+        public void slowClientClosed(String transport, boolean stalled) {
+            String limit = stalled ? "max-lag" : "max-buffer";
+            slowClients.computeIfAbsent(transport + '\0' + limit, key -> Counter.builder("socketio.backpressure.disconnects")
+                    .tag("transport", transport).tag("limit", limit)
+                    .description("Clients disconnected for lagging further than the backpressure policy allows")
+                    .register(registry)).increment();
+        }
+
+        @Override
+        public void webSocketProtocolError(int closeCode) {
+            protocolErrors.computeIfAbsent(closeCode, code -> Counter.builder("socketio.websocket.protocol.errors")
+                    .tag("code", Integer.toString(code))
+                    .description("WebSocket connections closed for breaking RFC 6455, by close code")
+                    .register(registry)).increment();
         }
     }
 }

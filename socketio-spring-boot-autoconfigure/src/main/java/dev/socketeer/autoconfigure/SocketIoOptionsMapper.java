@@ -1,6 +1,7 @@
 package dev.socketeer.autoconfigure;
 
 import dev.socketeer.engine.EngineOptions;
+import dev.socketeer.protocol.socketio.DecoderLimits;
 import dev.socketeer.server.ServerOptions;
 import java.time.Duration;
 import java.util.List;
@@ -55,6 +56,54 @@ final class SocketIoOptionsMapper {
             throw new SocketIoConfigurationException("socketio.cookie.same-site", sameSite,
                     "it is not a SameSite value", "Set socketio.cookie.same-site to Lax, Strict, None, or leave it empty.");
         }
+        validateLimits(properties);
+    }
+
+    // ---- limits: backpressure and the packet parser
+
+    private static void validateLimits(SocketIoProperties properties) {
+        SocketIoProperties.Backpressure backpressure = properties.getBackpressure();
+        DataSize highWaterMark = backpressure.getHighWaterMark();
+        if (highWaterMark == null || highWaterMark.toBytes() <= 0 || highWaterMark.toBytes() > Integer.MAX_VALUE) {
+            throw new SocketIoConfigurationException("socketio.backpressure.high-water-mark", highWaterMark,
+                    "it must be positive and below 2GB",
+                    "Set socketio.backpressure.high-water-mark to a size such as 64KB (the default).");
+        }
+        DataSize maxBuffer = backpressure.getMaxBuffer();
+        if (maxBuffer == null || maxBuffer.toBytes() < highWaterMark.toBytes()) {
+            throw new SocketIoConfigurationException("socketio.backpressure.max-buffer", maxBuffer,
+                    "it must not be below socketio.backpressure.high-water-mark (" + highWaterMark + ")",
+                    "Set socketio.backpressure.max-buffer above the high-water mark and above the largest message the"
+                            + " server sends, such as 100MB (the default).");
+        }
+        positive("socketio.backpressure.max-lag", backpressure.getMaxLag());
+        SocketIoProperties.Parser parser = properties.getParser();
+        atLeastOne("socketio.parser.max-nesting-depth", parser.getMaxNestingDepth(), 500);
+        atLeastOne("socketio.parser.max-number-length", parser.getMaxNumberLength(), 1000);
+        if (parser.getMaxAckIdDigits() < 1 || parser.getMaxAckIdDigits() > 18) {
+            throw new SocketIoConfigurationException("socketio.parser.max-ack-id-digits", parser.getMaxAckIdDigits(),
+                    "an acknowledgement id is read as a long: 1 to 18 digits",
+                    "Set socketio.parser.max-ack-id-digits between 1 and 18 (the default, 15, keeps every id exact in"
+                            + " JavaScript).");
+        }
+    }
+
+    private static void atLeastOne(String property, int value, int defaultValue) {
+        if (value < 1) {
+            throw new SocketIoConfigurationException(property, value, "it must be at least 1",
+                    "Set " + property + " to a positive number (the default is " + defaultValue + ").");
+        }
+    }
+
+    private static EngineOptions.Backpressure backpressure(SocketIoProperties properties) {
+        SocketIoProperties.Backpressure backpressure = properties.getBackpressure();
+        return new EngineOptions.Backpressure(backpressure.getHighWaterMark().toBytes(),
+                backpressure.getMaxBuffer().toBytes(), backpressure.getMaxLag());
+    }
+
+    private static DecoderLimits decoderLimits(SocketIoProperties properties) {
+        SocketIoProperties.Parser parser = properties.getParser();
+        return new DecoderLimits(parser.getMaxNestingDepth(), parser.getMaxNumberLength(), parser.getMaxAckIdDigits());
     }
 
     private static void positive(String property, Duration value) {
@@ -90,7 +139,8 @@ final class SocketIoOptionsMapper {
                         : new EngineOptions.Cors(cors.getAllowedOrigins(), cors.isAllowCredentials()))
                 .withCookie(cookie.isEnabled()
                         ? new EngineOptions.Cookie(cookie.getName(), cookie.getPath(), cookie.isHttpOnly(), sameSite)
-                        : null);
+                        : null)
+                .withBackpressure(backpressure(properties));
     }
 
     static ServerOptions serverOptions(SocketIoProperties properties) {
@@ -101,6 +151,7 @@ final class SocketIoOptionsMapper {
                 .withConnectionStateRecovery(recovery.isEnabled()
                         ? new ServerOptions.ConnectionStateRecovery(recovery.getMaxDisconnectionDuration(),
                                 recovery.isSkipMiddlewares())
-                        : null);
+                        : null)
+                .withDecoderLimits(decoderLimits(properties));
     }
 }

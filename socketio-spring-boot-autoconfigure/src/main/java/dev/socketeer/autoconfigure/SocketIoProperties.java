@@ -389,4 +389,97 @@ public class SocketIoProperties {
         /** Postgres LISTEN/NOTIFY, wire-compatible with Node's {@code @socket.io/postgres-adapter}. */
         POSTGRES
     }
+
+    // ---- limits: backpressure and the packet parser
+
+    /** How far a client may fall behind what is sent to it before volatile packets are dropped, then it is cut off. */
+    private final Backpressure backpressure = new Backpressure();
+
+    /** Limits of the Socket.IO packet parser on what clients send. */
+    private final Parser parser = new Parser();
+
+    public Backpressure getBackpressure() {
+        return backpressure;
+    }
+
+    public Parser getParser() {
+        return parser;
+    }
+
+    /**
+     * What happens to a client that reads more slowly than it is written to, on both transports (the reference
+     * server buffers for it without bound).
+     */
+    public static class Backpressure {
+
+        /** Bytes waiting for a client above which it is lagging: volatile packets to it are dropped until half drain. */
+        private DataSize highWaterMark = DataSize.ofKilobytes(64);
+
+        /** Bytes waiting for one client beyond which it is disconnected with reason "slow client". */
+        private DataSize maxBuffer = DataSize.ofMegabytes(100);
+
+        /** How long a lagging client may read nothing before it is disconnected with reason "slow client". */
+        private Duration maxLag = Duration.ofSeconds(30);
+
+        public DataSize getHighWaterMark() {
+            return highWaterMark;
+        }
+
+        public void setHighWaterMark(DataSize highWaterMark) {
+            this.highWaterMark = highWaterMark;
+        }
+
+        public DataSize getMaxBuffer() {
+            return maxBuffer;
+        }
+
+        public void setMaxBuffer(DataSize maxBuffer) {
+            this.maxBuffer = maxBuffer;
+        }
+
+        public Duration getMaxLag() {
+            return maxLag;
+        }
+
+        public void setMaxLag(Duration maxLag) {
+            this.maxLag = maxLag;
+        }
+    }
+
+    /** Limits on the packets clients send; a packet over one closes its connection ("forced close"). */
+    public static class Parser {
+
+        /** Deepest nesting of arrays and objects accepted in a packet's JSON. */
+        private int maxNestingDepth = 500;
+
+        /** Most characters accepted in one JSON number. */
+        private int maxNumberLength = 1000;
+
+        /** Most digits accepted in an acknowledgement id (15 keep it exact as a JavaScript number). */
+        private int maxAckIdDigits = 15;
+
+        public int getMaxNestingDepth() {
+            return maxNestingDepth;
+        }
+
+        public void setMaxNestingDepth(int maxNestingDepth) {
+            this.maxNestingDepth = maxNestingDepth;
+        }
+
+        public int getMaxNumberLength() {
+            return maxNumberLength;
+        }
+
+        public void setMaxNumberLength(int maxNumberLength) {
+            this.maxNumberLength = maxNumberLength;
+        }
+
+        public int getMaxAckIdDigits() {
+            return maxAckIdDigits;
+        }
+
+        public void setMaxAckIdDigits(int maxAckIdDigits) {
+            this.maxAckIdDigits = maxAckIdDigits;
+        }
+    }
 }

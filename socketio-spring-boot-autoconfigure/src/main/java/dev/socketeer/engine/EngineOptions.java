@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param cors CORS headers on polling responses and errors; {@code null} sends none
  * @param cookie the {@code io} cookie set on the handshake (sticky sessions); {@code null} sets none
  * @param allowRequest decides whether a handshake or upgrade may proceed; {@code null} allows all
+ * @param backpressure how far a client may fall behind what is sent to it (not in the reference server, which
+ *     buffers without bound)
  */
 public record EngineOptions(
         Duration pingInterval,
@@ -31,7 +33,8 @@ public record EngineOptions(
         Compression httpCompression,
         Cors cors,
         Cookie cookie,
-        AllowRequest allowRequest) {
+        AllowRequest allowRequest,
+        Backpressure backpressure) {
 
     /** The transport names Engine.IO v4 knows. */
     public static final List<String> ALL_TRANSPORTS = List.of("polling", "websocket");
@@ -40,6 +43,7 @@ public record EngineOptions(
         Objects.requireNonNull(pingInterval, "pingInterval");
         Objects.requireNonNull(pingTimeout, "pingTimeout");
         Objects.requireNonNull(upgradeTimeout, "upgradeTimeout");
+        Objects.requireNonNull(backpressure, "backpressure");
         transports = List.copyOf(transports);
         for (String transport : transports) {
             if (!ALL_TRANSPORTS.contains(transport)) {
@@ -57,55 +61,96 @@ public record EngineOptions(
     /** The reference server's defaults. */
     public static EngineOptions defaults() {
         return new EngineOptions(Duration.ofSeconds(25), Duration.ofSeconds(20), Duration.ofSeconds(10), 1_000_000L,
-                ALL_TRANSPORTS, true, null, new Compression(1024), null, null, null);
+                ALL_TRANSPORTS, true, null, new Compression(1024), null, null, null,
+                Backpressure.defaults());
     }
 
     /** A copy with other heartbeat timings. */
     public EngineOptions withHeartbeat(Duration pingInterval, Duration pingTimeout) {
         return new EngineOptions(pingInterval, pingTimeout, upgradeTimeout, maxHttpBufferSize, transports, allowUpgrades,
-                perMessageDeflate, httpCompression, cors, cookie, allowRequest);
+                perMessageDeflate, httpCompression, cors, cookie, allowRequest, backpressure);
     }
 
     /** A copy with another upgrade timeout. */
     public EngineOptions withUpgradeTimeout(Duration upgradeTimeout) {
         return new EngineOptions(pingInterval, pingTimeout, upgradeTimeout, maxHttpBufferSize, transports, allowUpgrades,
-                perMessageDeflate, httpCompression, cors, cookie, allowRequest);
+                perMessageDeflate, httpCompression, cors, cookie, allowRequest, backpressure);
     }
 
     /** A copy with another size limit. */
     public EngineOptions withMaxHttpBufferSize(long maxHttpBufferSize) {
         return new EngineOptions(pingInterval, pingTimeout, upgradeTimeout, maxHttpBufferSize, transports, allowUpgrades,
-                perMessageDeflate, httpCompression, cors, cookie, allowRequest);
+                perMessageDeflate, httpCompression, cors, cookie, allowRequest, backpressure);
     }
 
     /** A copy with other transports and upgrade policy. */
     public EngineOptions withTransports(List<String> transports, boolean allowUpgrades) {
         return new EngineOptions(pingInterval, pingTimeout, upgradeTimeout, maxHttpBufferSize, transports, allowUpgrades,
-                perMessageDeflate, httpCompression, cors, cookie, allowRequest);
+                perMessageDeflate, httpCompression, cors, cookie, allowRequest, backpressure);
     }
 
     /** A copy with other compression settings ({@code null} turns one off). */
     public EngineOptions withCompression(Compression perMessageDeflate, Compression httpCompression) {
         return new EngineOptions(pingInterval, pingTimeout, upgradeTimeout, maxHttpBufferSize, transports, allowUpgrades,
-                perMessageDeflate, httpCompression, cors, cookie, allowRequest);
+                perMessageDeflate, httpCompression, cors, cookie, allowRequest, backpressure);
     }
 
     /** A copy with other CORS settings ({@code null} turns CORS headers off). */
     public EngineOptions withCors(Cors cors) {
         return new EngineOptions(pingInterval, pingTimeout, upgradeTimeout, maxHttpBufferSize, transports, allowUpgrades,
-                perMessageDeflate, httpCompression, cors, cookie, allowRequest);
+                perMessageDeflate, httpCompression, cors, cookie, allowRequest, backpressure);
     }
 
     /** A copy with another cookie ({@code null} sets none). */
     public EngineOptions withCookie(Cookie cookie) {
         return new EngineOptions(pingInterval, pingTimeout, upgradeTimeout, maxHttpBufferSize, transports, allowUpgrades,
-                perMessageDeflate, httpCompression, cors, cookie, allowRequest);
+                perMessageDeflate, httpCompression, cors, cookie, allowRequest, backpressure);
     }
 
     /** A copy with another request filter ({@code null} allows all). */
     public EngineOptions withAllowRequest(AllowRequest allowRequest) {
         return new EngineOptions(pingInterval, pingTimeout, upgradeTimeout, maxHttpBufferSize, transports, allowUpgrades,
-                perMessageDeflate, httpCompression, cors, cookie, allowRequest);
+                perMessageDeflate, httpCompression, cors, cookie, allowRequest, backpressure);
+    }
+
+    /** A copy with another backpressure policy. */
+    public EngineOptions withBackpressure(Backpressure backpressure) {
+        return new EngineOptions(pingInterval, pingTimeout, upgradeTimeout, maxHttpBufferSize, transports, allowUpgrades,
+                perMessageDeflate, httpCompression, cors, cookie, allowRequest, backpressure);
+    }
+
+    /**
+     * What the server does with a client that reads more slowly than it is written to, on either transport. The
+     * bytes waiting for a client are those not yet handed to its connection: the WebSocket frames not yet written
+     * to the socket, the packets waiting for the next long-polling GET.
+     *
+     * @param highWaterMark above this many bytes waiting the client is lagging: volatile packets to it are dropped
+     *     and {@link EngineSocket#isLagging()} is true, until fewer than half of it wait (64 KiB)
+     * @param maxBuffer beyond this many bytes waiting the session is closed with reason {@code "slow client"}
+     *     (100 MiB)
+     * @param maxLag a lagging client that reads nothing for this long is closed with reason {@code "slow client"}
+     *     (30 s)
+     */
+    public record Backpressure(long highWaterMark, long maxBuffer, Duration maxLag) {
+
+        public Backpressure {
+            Objects.requireNonNull(maxLag, "maxLag");
+            if (highWaterMark <= 0) {
+                throw new IllegalArgumentException("highWaterMark must be positive, was " + highWaterMark);
+            }
+            if (maxBuffer < highWaterMark) {
+                throw new IllegalArgumentException("maxBuffer (" + maxBuffer + ") must not be below highWaterMark ("
+                        + highWaterMark + ")");
+            }
+            if (maxLag.isNegative() || maxLag.isZero()) {
+                throw new IllegalArgumentException("maxLag must be positive, was " + maxLag);
+            }
+        }
+
+        /** 64 KiB high-water mark (Netty's default), 100 MiB at most waiting, 30 s without reading. */
+        public static Backpressure defaults() {
+            return new Backpressure(64 * 1024, 100L * 1024 * 1024, Duration.ofSeconds(30));
+        }
     }
 
     /** Compression above a size threshold, in bytes (the reference default is 1024). */

@@ -31,6 +31,7 @@ public final class EngineServer {
     };
     private volatile Consumer<EngineError> connectionErrorListener = error -> {
     };
+    private volatile EngineObserver observer = EngineObserver.NONE;
 
     public EngineServer(EngineOptions options) {
         this.options = Objects.requireNonNull(options, "options");
@@ -57,6 +58,16 @@ public final class EngineServer {
      */
     public void connectionErrorListener(Consumer<EngineError> listener) {
         this.connectionErrorListener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /** Sets what is told about slow clients closed and WebSocket protocol errors, e.g. to count them. */
+    public void observer(EngineObserver observer) {
+        this.observer = Objects.requireNonNull(observer, "observer");
+    }
+
+    /** The observer set with {@link #observer(EngineObserver)}, or {@link EngineObserver#NONE}. */
+    public EngineObserver observer() {
+        return observer;
     }
 
     /** How many sessions are open. */
@@ -166,6 +177,14 @@ public final class EngineServer {
 
         @Override
         public void onClose(boolean error) {
+        }
+
+        @Override
+        public void onDrain() {
+        }
+
+        @Override
+        public void onSlowClient(long bufferedBytes, boolean stalled) {
         }
     };
 

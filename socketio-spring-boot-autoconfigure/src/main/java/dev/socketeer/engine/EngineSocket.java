@@ -27,9 +27,24 @@ public interface EngineSocket {
 
     /**
      * Whether a message sent now would be written without queueing behind a slow consumer: a
-     * WebSocket channel that is writable, or a pending long-polling GET. Used for volatile packets.
+     * WebSocket channel that is not {@linkplain #isLagging() lagging}, or a pending long-polling GET (as the
+     * reference decides). Volatile packets are dropped when it is not.
      */
     boolean isWritable();
+
+    /**
+     * Whether more than the backpressure policy's high-water mark waits for this client
+     * ({@link EngineOptions.Backpressure#highWaterMark()}): it reads more slowly than it is written to. It stays
+     * lagging until less than half of that waits; the listener's {@link EngineSocketListener#onDrain} says when.
+     */
+    boolean isLagging();
+
+    /**
+     * How many bytes wait to be written to the client: WebSocket frames not yet handed to the socket, or packets
+     * waiting for the next long-polling GET (in their polling form). Capped by the backpressure policy's
+     * {@link EngineOptions.Backpressure#maxBuffer()}: beyond it the session closes with {@code "slow client"}.
+     */
+    long bufferedAmount();
 
     /** Sends one message packet. */
     void send(EngineMessage message);

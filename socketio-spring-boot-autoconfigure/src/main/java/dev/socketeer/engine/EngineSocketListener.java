@@ -17,11 +17,19 @@ public interface EngineSocketListener {
      *
      * @param reason one of the reference server's reasons: {@code "transport close"},
      *     {@code "transport error"}, {@code "ping timeout"}, {@code "parse error"},
-     *     {@code "forced close"}, {@code "server shutting down"}
+     *     {@code "forced close"}, {@code "server shutting down"}, and {@code "slow client"} (not in the reference:
+     *     the client fell further behind than the backpressure policy allows)
      */
     void onClose(EngineSocket socket, String reason);
 
     /** The socket moved from long-polling to WebSocket. Optional. */
     default void onUpgrade(EngineSocket socket) {
+    }
+
+    /**
+     * The socket was {@linkplain EngineSocket#isLagging() lagging} and has caught up: less than half of the
+     * high-water mark waits for its client now. Optional.
+     */
+    default void onDrain(EngineSocket socket) {
     }
 }

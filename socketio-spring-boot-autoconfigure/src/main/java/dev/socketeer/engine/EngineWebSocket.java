@@ -19,11 +19,27 @@ public interface EngineWebSocket {
         write(message.frameBytes(), message.isBinary());
     }
 
+    /**
+     * Writes a small text frame ahead of the frames held back for a lagging client, and flushes it (the heartbeat's
+     * ping). It may overtake frames written before it; the array is not modified.
+     */
+    default void writeAhead(byte[] frame) {
+        write(frame, false);
+        flush();
+    }
+
     /** Flushes queued frames. */
     void flush();
 
-    /** Whether the underlying channel accepts writes without queueing. */
+    /**
+     * Whether frames written now go to the socket without waiting behind others: fewer bytes wait than the
+     * backpressure policy's high-water mark. The connection says when it turns true again through
+     * {@link Inbound#onDrain()}.
+     */
     boolean isWritable();
+
+    /** How many bytes wait to be written to the socket (see {@link EngineSocket#bufferedAmount()}). */
+    long bufferedAmount();
 
     /** Closes the connection (close frame, then the channel). */
     void close();
@@ -38,5 +54,16 @@ public interface EngineWebSocket {
 
         /** The connection is gone: {@code error} when it failed rather than closed cleanly. */
         void onClose(boolean error);
+
+        /** The connection was not writable and is again: nothing waits beyond half the high-water mark. */
+        void onDrain();
+
+        /**
+         * The client fell further behind than the backpressure policy allows: more than {@code maxBuffer} bytes
+         * wait ({@code stalled} false), or it read nothing for {@code maxLag} while lagging ({@code stalled} true).
+         * The connection has dropped what waited and sent the close packet where the client can still get it; the
+         * engine closes the session, and with it the connection.
+         */
+        void onSlowClient(long bufferedBytes, boolean stalled);
     }
 }

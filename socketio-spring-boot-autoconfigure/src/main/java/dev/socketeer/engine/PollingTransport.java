@@ -12,6 +12,7 @@ final class PollingTransport implements Transport {
 
     private PollingExchange pendingGet;
     private boolean dataInProgress;
+    private long lastPollNanos = System.nanoTime();
 
     @Override
     public String name() {
@@ -29,6 +30,15 @@ final class PollingTransport implements Transport {
 
     void pendingGet(PollingExchange exchange) {
         pendingGet = exchange;
+    }
+
+    /** When the client last polled ({@link System#nanoTime()}), or the transport was made. */
+    long lastPollNanos() {
+        return lastPollNanos;
+    }
+
+    void lastPollNanos(long nanos) {
+        lastPollNanos = nanos;
     }
 
     boolean dataInProgress() {

@@ -34,6 +34,11 @@ final class ServerEngineSocket implements EngineSocket {
     private static final long CLIENT_CLOSE_GRACE_MS = 100;
     /** Like the reference's check interval: a poll that arrives during an upgrade gets a noop after this. */
     private static final long UPGRADE_NOOP_DELAY_MS = 100;
+    /** The close reason of a session whose client fell further behind than the backpressure policy allows. */
+    static final String SLOW_CLIENT = "slow client";
+    private static final byte[] PING_FRAME = { (byte) EnginePacketType.PING.code() };
+    /** How much of a text message an error log line shows. */
+    private static final int LOGGED_TEXT = 200;
 
     private enum State { OPEN, CLOSING, CLOSED }
 
@@ -41,9 +46,19 @@ final class ServerEngineSocket implements EngineSocket {
     }
 
     private record TextEvent(String text) implements Event {
+        @Override
+        public String toString() {
+            // a text message may be 1 MB: a log line shows its start and its length
+            return "TextEvent[" + (text.length() <= LOGGED_TEXT ? text
+                    : text.substring(0, LOGGED_TEXT) + "... (" + text.length() + " characters)") + "]";
+        }
     }
 
     private record BinaryEvent(byte[] data) implements Event {
+        @Override
+        public String toString() {
+            return "BinaryEvent[" + data.length + " bytes]";
+        }
     }
 
     private record CloseEvent(String reason) implements Event {
@@ -51,6 +66,11 @@ final class ServerEngineSocket implements EngineSocket {
 
     private record UpgradeEvent() implements Event {
     }
+
+    private record DrainEvent() implements Event {
+    }
+
+    private static final DrainEvent DRAIN = new DrainEvent();
 
     private final EngineServer server;
     private final String id;
@@ -64,6 +84,10 @@ final class ServerEngineSocket implements EngineSocket {
     private Transport transport;
     private List<Outbound> writeBuffer = new ArrayList<>();
     private boolean bufferCompress;
+    // The polling form's bytes in writeBuffer (counted while the transport is polling), and whether they went over
+    // the high-water mark since the buffer last drained.
+    private long bufferedBytes;
+    private boolean lagging;
     private Disposable pingIntervalTimer;
     private Disposable pingTimeoutTimer;
     private long pingDeadlineNanos;
@@ -130,26 +154,86 @@ final class ServerEngineSocket implements EngineSocket {
     }
 
     @Override
+    public boolean isLagging() {
+        synchronized (lock) {
+            if (state != State.OPEN) {
+                return false;
+            }
+            if (transport instanceof WebSocketTransport ws) {
+                return !ws.connection().isWritable();
+            }
+            return bufferedBytes > server.options().backpressure().highWaterMark();
+        }
+    }
+
+    @Override
+    public long bufferedAmount() {
+        synchronized (lock) {
+            return transport instanceof WebSocketTransport ws ? ws.connection().bufferedAmount() : bufferedBytes;
+        }
+    }
+
+    @Override
     public void send(EngineMessage message) {
         send(List.of(Objects.requireNonNull(message, "message")), true);
     }
 
     @Override
     public void send(List<EngineMessage> messages, boolean compress) {
+        long slowClientBytes;
         synchronized (lock) {
-            if (state == State.OPEN) {
-                // The broadcast path: on WebSocket with nothing buffered, the shared messages go straight to the
-                // connection (no buffer entry, no list per recipient).
-                if (transport instanceof WebSocketTransport ws && writeBuffer.isEmpty()) {
-                    ws.send(messages);
-                    return;
-                }
-                for (EngineMessage message : messages) {
-                    buffer(Outbound.message(message, compress));
-                }
-                flush();
+            if (state != State.OPEN) {
+                return;
             }
+            // The broadcast path: on WebSocket with nothing buffered, the shared messages go straight to the
+            // connection (no buffer entry, no list per recipient); its backpressure is the connection's.
+            if (transport instanceof WebSocketTransport ws && writeBuffer.isEmpty()) {
+                ws.send(messages);
+                return;
+            }
+            for (EngineMessage message : messages) {
+                buffer(Outbound.message(message, compress));
+            }
+            flush();
+            slowClientBytes = checkPollingBackpressure();
         }
+        if (slowClientBytes >= 0) {
+            reportSlowClient("polling", slowClientBytes, slowClientBytes <= server.options().backpressure().maxBuffer());
+            drainEvents();
+        }
+    }
+
+    /**
+     * Applies the backpressure policy to what waits for the next poll (lock held): over the high-water mark the
+     * client lags; over the maximum, or lagging without a poll for the maximum lag, it is closed.
+     *
+     * @return the bytes that waited when the session was closed for it, else -1
+     */
+    private long checkPollingBackpressure() {
+        EngineOptions.Backpressure policy = server.options().backpressure();
+        if (!(transport instanceof PollingTransport polling) || bufferedBytes <= policy.highWaterMark()) {
+            return -1;
+        }
+        lagging = true;
+        if (bufferedBytes <= policy.maxBuffer() && System.nanoTime() - polling.lastPollNanos() < policy.maxLag().toNanos()) {
+            return -1;
+        }
+        long waiting = bufferedBytes;
+        // Nothing of what waited is sent: the close packet goes to a pending GET if there is one (there rarely is,
+        // or nothing would wait); the next poll is refused as its session is gone.
+        discardBuffer();
+        polling.sendControl(EnginePacketType.CLOSE);
+        onClose(SLOW_CLIENT);
+        return waiting;
+    }
+
+    private void reportSlowClient(String transportName, long waiting, boolean stalled) {
+        EngineOptions.Backpressure policy = server.options().backpressure();
+        log.warn("Closed Engine.IO session " + id + " (" + transportName + "): the client "
+                + (stalled ? "read nothing for " + policy.maxLag().toMillis() + " ms (backpressure max-lag)"
+                        : "fell more than " + policy.maxBuffer() + " bytes behind (backpressure max-buffer)")
+                + " while " + waiting + " bytes waited for it; close reason \"" + SLOW_CLIENT + "\"");
+        server.observer().slowClientClosed(transportName, stalled);
     }
 
     @Override
@@ -207,7 +291,8 @@ final class ServerEngineSocket implements EngineSocket {
                 return;
             }
             if (transport instanceof PollingTransport polling && polling.writable()) {
-                List<Outbound> packets = takeBuffer();
+                // what one response may carry, then the close; the rest is dropped: the server is going away
+                List<Outbound> packets = takeBatch();
                 packets.add(Outbound.control(EnginePacketType.CLOSE, ""));
                 polling.send(packets, false);
             } else if (transport instanceof WebSocketTransport ws) {
@@ -280,12 +365,12 @@ final class ServerEngineSocket implements EngineSocket {
             return;
         }
         polling.pendingGet(exchange);
+        polling.lastPollNanos(System.nanoTime());
         exchange.onAbort(() -> onPollAborted(polling, exchange));
         if (state == State.CLOSING && closeOnNextPoll) {
-            List<Outbound> packets = takeBuffer();
-            packets.add(Outbound.control(closeOnNextPollPacket, ""));
-            polling.send(packets, bufferCompress);
-            onClose(closingReason);
+            if (sendPollingBatch(polling, closeOnNextPollPacket)) {
+                onClose(closingReason);
+            }
             return;
         }
         flush();
@@ -385,7 +470,7 @@ final class ServerEngineSocket implements EngineSocket {
         closingReason = "transport close";
         closeOnNextPoll = true;
         closeOnNextPollPacket = EnginePacketType.NOOP;
-        writeBuffer = new ArrayList<>();
+        discardBuffer();
         closeTimer = server.scheduler().schedule(() -> {
             synchronized (lock) {
                 onClose(closingReason);
@@ -424,6 +509,16 @@ final class ServerEngineSocket implements EngineSocket {
             @Override
             public void onClose(boolean error) {
                 onWebSocketClosed(ws, error);
+            }
+
+            @Override
+            public void onDrain() {
+                onWebSocketDrain(ws);
+            }
+
+            @Override
+            public void onSlowClient(long bufferedBytes, boolean stalled) {
+                onWebSocketSlowClient(ws, bufferedBytes, stalled);
             }
         };
     }
@@ -510,6 +605,33 @@ final class ServerEngineSocket implements EngineSocket {
         drainEvents();
     }
 
+    private void onWebSocketDrain(WebSocketTransport ws) {
+        synchronized (lock) {
+            if (transport == ws && state == State.OPEN) {
+                queueEvent(DRAIN);
+            }
+        }
+        drainEvents();
+    }
+
+    private void onWebSocketSlowClient(WebSocketTransport ws, long bufferedBytes, boolean stalled) {
+        boolean closed = false;
+        synchronized (lock) {
+            if (transport == ws && state != State.CLOSED) {
+                // the connection dropped what waited and sent the close packet: the close frame goes next
+                discardBuffer();
+                onClose(SLOW_CLIENT);
+                closed = true;
+            } else if (upgradeCandidate == ws) {
+                cancelUpgrade();
+            }
+        }
+        if (closed) {
+            reportSlowClient("websocket", bufferedBytes, stalled);
+        }
+        drainEvents();
+    }
+
     private void cancelUpgrade() {
         WebSocketTransport candidate = upgradeCandidate;
         clearUpgrade();
@@ -575,8 +697,15 @@ final class ServerEngineSocket implements EngineSocket {
             long timeout = server.options().pingTimeout().toMillis();
             // The deadline starts when the ping is queued, whether or not a poll can carry it yet.
             pingDeadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
-            buffer(Outbound.control(EnginePacketType.PING, ""));
-            flush();
+            if (transport instanceof WebSocketTransport ws && writeBuffer.isEmpty()) {
+                // Ahead of what waits for a lagging client: the pong then says whether the client is there and
+                // reading, not how long its backlog takes to read (with the reference, a client reading a backlog
+                // longer than the ping timeout is cut off).
+                ws.connection().writeAhead(PING_FRAME);
+            } else {
+                buffer(Outbound.control(EnginePacketType.PING, ""));
+                flush();
+            }
             pingTimeoutTimer = server.scheduler().schedule(() -> {
                 synchronized (lock) {
                     if (state != State.CLOSED && pingDeadlineNanos != 0) {
@@ -592,31 +721,97 @@ final class ServerEngineSocket implements EngineSocket {
     private void buffer(Outbound packet) {
         writeBuffer.add(packet);
         bufferCompress |= packet.compress();
+        if (transport instanceof PollingTransport) {
+            bufferedBytes += packet.pollingLength() + 1; // and its separator
+        }
     }
 
     private List<Outbound> takeBuffer() {
         List<Outbound> packets = writeBuffer;
         writeBuffer = new ArrayList<>();
         bufferCompress = false;
+        bufferedBytes = 0;
         return packets;
+    }
+
+    private void discardBuffer() {
+        writeBuffer = new ArrayList<>();
+        bufferCompress = false;
+        bufferedBytes = 0;
+    }
+
+    /**
+     * Takes what one polling response may carry off the head of the buffer: packets up to
+     * {@code maxHttpBufferSize} bytes (the {@code maxPayload} the client was told), and always at least one, so a
+     * message larger than that still goes, alone. The client's next poll gets the rest, as the reference client
+     * batches its own payloads.
+     */
+    private List<Outbound> takeBatch() {
+        long limit = server.options().maxHttpBufferSize();
+        int count = 0;
+        long size = 0;
+        while (count < writeBuffer.size()) {
+            long next = size + writeBuffer.get(count).pollingLength() + 1;
+            if (count > 0 && next - 1 > limit) {
+                break;
+            }
+            size = next;
+            count++;
+        }
+        if (count == writeBuffer.size()) {
+            return takeBuffer();
+        }
+        List<Outbound> head = writeBuffer.subList(0, count);
+        List<Outbound> batch = new ArrayList<>(head);
+        head.clear();
+        bufferedBytes -= size;
+        return batch;
+    }
+
+    /**
+     * Answers the pending poll with one batch, followed by {@code last} (a close or noop packet, or {@code null})
+     * when that empties the buffer.
+     *
+     * @return whether the buffer is empty now (and {@code last} went out)
+     */
+    private boolean sendPollingBatch(PollingTransport polling, EnginePacketType last) {
+        List<Outbound> batch = takeBatch();
+        boolean emptied = writeBuffer.isEmpty();
+        if (emptied && last != null) {
+            batch.add(Outbound.control(last, ""));
+        }
+        boolean compress = false;
+        for (int i = 0, n = batch.size(); i < n && !compress; i++) {
+            compress = batch.get(i).compress();
+        }
+        polling.send(batch, compress);
+        if (lagging && bufferedBytes <= server.options().backpressure().highWaterMark() / 2) {
+            lagging = false;
+            if (state == State.OPEN) {
+                queueEvent(DRAIN);
+            }
+        }
+        return emptied;
     }
 
     private void flush() {
         if (state != State.CLOSED && !writeBuffer.isEmpty() && transport.writable()) {
-            boolean compress = bufferCompress;
-            transport.send(takeBuffer(), compress);
+            if (transport instanceof PollingTransport polling) {
+                sendPollingBatch(polling, null);
+            } else {
+                boolean compress = bufferCompress;
+                transport.send(takeBuffer(), compress);
+            }
         }
     }
 
     /** Server-initiated close of the current transport, after what is buffered. */
     private void closeTransport() {
         if (transport instanceof PollingTransport polling) {
-            if (polling.writable()) {
-                List<Outbound> packets = takeBuffer();
-                packets.add(Outbound.control(EnginePacketType.CLOSE, ""));
-                polling.send(packets, bufferCompress);
+            if (polling.writable() && sendPollingBatch(polling, EnginePacketType.CLOSE)) {
                 onClose(closingReason);
             } else {
+                // the close packet goes after what waits, a batch per poll
                 closeOnNextPoll = true;
                 closeTimer = server.scheduler().schedule(() -> {
                     synchronized (lock) {
@@ -642,7 +837,7 @@ final class ServerEngineSocket implements EngineSocket {
         cancel(pingTimeoutTimer);
         cancel(closeTimer);
         pingDeadlineNanos = 0;
-        writeBuffer = new ArrayList<>();
+        discardBuffer();
         WebSocketTransport candidate = upgradeCandidate;
         clearUpgrade();
         if (candidate != null) {
@@ -711,6 +906,8 @@ final class ServerEngineSocket implements EngineSocket {
             target.onClose(this, close.reason());
         } else if (event instanceof UpgradeEvent) {
             target.onUpgrade(this);
+        } else if (event instanceof DrainEvent) {
+            target.onDrain(this);
         }
     }
 }

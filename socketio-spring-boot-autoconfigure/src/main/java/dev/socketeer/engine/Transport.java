@@ -42,6 +42,11 @@ sealed interface Transport permits PollingTransport, WebSocketTransport {
             return message != null ? message.pollingBytes() : frameBytes();
         }
 
+        /** The length of {@link #pollingBytes()}. */
+        int pollingLength() {
+            return message != null ? message.pollingBytes().length : pollingBytes().length;
+        }
+
         boolean binary() {
             return message != null && message.isBinary();
         }

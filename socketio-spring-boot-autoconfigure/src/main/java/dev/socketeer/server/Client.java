@@ -38,7 +38,7 @@ final class Client implements EngineSocketListener {
     Client(SocketIoServer server, EngineSocket conn) {
         this.server = server;
         this.conn = conn;
-        this.decoder = new PacketDecoder(server.options().jsonMapper());
+        this.decoder = new PacketDecoder(server.decoderSettings());
         long timeoutMillis = server.options().connectTimeout().toMillis();
         this.connectTimeout = Schedulers.parallel().schedule(() -> {
             if (sockets.length == 0) {
@@ -89,6 +89,13 @@ final class Client implements EngineSocketListener {
     @Override
     public void onClose(EngineSocket socket, String reason) {
         onClose(reason);
+    }
+
+    @Override
+    public void onDrain(EngineSocket socket) {
+        for (Socket namespaceSocket : sockets) {
+            namespaceSocket.onDrained();
+        }
     }
 
     private void onDecoded(Packet packet) {
@@ -191,6 +198,7 @@ final class Client implements EngineSocketListener {
     void writeToEngine(List<EngineMessage> messages, boolean isVolatile, boolean compress) {
         // no open check first: send drops what a closed session is given (one lock per recipient, not two)
         if (isVolatile && !conn.isWritable()) {
+            server.observer().volatilePacketDropped();
             return;
         }
         conn.send(messages, compress);

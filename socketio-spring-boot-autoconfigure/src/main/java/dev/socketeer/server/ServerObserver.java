@@ -47,4 +47,8 @@ public interface ServerObserver {
     /** A client answered an {@code emitWithAck} after {@code nanos} nanoseconds. */
     default void ackReceived(long nanos) {
     }
+
+    /** A volatile packet was not written to a socket that was lagging (or, on long-polling, had no poll pending). */
+    default void volatilePacketDropped() {
+    }
 }

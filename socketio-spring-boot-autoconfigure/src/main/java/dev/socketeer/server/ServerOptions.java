@@ -1,6 +1,7 @@
 package dev.socketeer.server;
 
 import dev.socketeer.adapter.AdapterFactory;
+import dev.socketeer.protocol.socketio.DecoderLimits;
 import java.time.Duration;
 import java.util.Objects;
 import tools.jackson.databind.json.JsonMapper;
@@ -14,18 +15,21 @@ import tools.jackson.databind.json.JsonMapper;
  *     socket leaves (false)
  * @param adapterFactory creates each namespace's adapter (in-memory)
  * @param jsonMapper serializes outgoing arguments and parses incoming payloads
+ * @param decoderLimits what a client's packets may contain (JSON nesting, number length, acknowledgement id digits)
  */
 public record ServerOptions(
         Duration connectTimeout,
         ConnectionStateRecovery connectionStateRecovery,
         boolean cleanupEmptyChildNamespaces,
         AdapterFactory adapterFactory,
-        JsonMapper jsonMapper) {
+        JsonMapper jsonMapper,
+        DecoderLimits decoderLimits) {
 
     public ServerOptions {
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(adapterFactory, "adapterFactory");
         Objects.requireNonNull(jsonMapper, "jsonMapper");
+        Objects.requireNonNull(decoderLimits, "decoderLimits");
         if (connectTimeout.isNegative() || connectTimeout.isZero()) {
             throw new IllegalArgumentException("connectTimeout must be positive, was " + connectTimeout);
         }
@@ -34,33 +38,39 @@ public record ServerOptions(
     /** The reference server's defaults, with a default JSON mapper. */
     public static ServerOptions defaults() {
         return new ServerOptions(Duration.ofSeconds(45), null, false, AdapterFactory.inMemory(),
-                JsonMapper.builder().build());
+                JsonMapper.builder().build(), DecoderLimits.defaults());
     }
 
     public ServerOptions withConnectTimeout(Duration connectTimeout) {
         return new ServerOptions(connectTimeout, connectionStateRecovery, cleanupEmptyChildNamespaces, adapterFactory,
-                jsonMapper);
+                jsonMapper, decoderLimits);
     }
 
     /** A copy with connection state recovery ({@code null} turns it off). */
     public ServerOptions withConnectionStateRecovery(ConnectionStateRecovery connectionStateRecovery) {
         return new ServerOptions(connectTimeout, connectionStateRecovery, cleanupEmptyChildNamespaces, adapterFactory,
-                jsonMapper);
+                jsonMapper, decoderLimits);
     }
 
     public ServerOptions withCleanupEmptyChildNamespaces(boolean cleanupEmptyChildNamespaces) {
         return new ServerOptions(connectTimeout, connectionStateRecovery, cleanupEmptyChildNamespaces, adapterFactory,
-                jsonMapper);
+                jsonMapper, decoderLimits);
     }
 
     public ServerOptions withAdapterFactory(AdapterFactory adapterFactory) {
         return new ServerOptions(connectTimeout, connectionStateRecovery, cleanupEmptyChildNamespaces, adapterFactory,
-                jsonMapper);
+                jsonMapper, decoderLimits);
     }
 
     public ServerOptions withJsonMapper(JsonMapper jsonMapper) {
         return new ServerOptions(connectTimeout, connectionStateRecovery, cleanupEmptyChildNamespaces, adapterFactory,
-                jsonMapper);
+                jsonMapper, decoderLimits);
+    }
+
+    /** A copy with other limits on what clients send. */
+    public ServerOptions withDecoderLimits(DecoderLimits decoderLimits) {
+        return new ServerOptions(connectTimeout, connectionStateRecovery, cleanupEmptyChildNamespaces, adapterFactory,
+                jsonMapper, decoderLimits);
     }
 
     /**

@@ -65,6 +65,7 @@ public final class Socket {
     private volatile List<DisconnectListener> disconnectingListeners = List.of();
     private volatile List<DisconnectListener> disconnectListeners = List.of();
     private volatile List<Consumer<Throwable>> errorListeners = List.of();
+    private volatile List<Consumer<Socket>> drainListeners = List.of();
     private volatile Map<Long, Consumer<List<JsonNode>>> acks;
     private final LocalSocket view = new View();
     private volatile boolean connected;
@@ -188,6 +189,33 @@ public final class Socket {
     /** The underlying Engine.IO connection (transport name, request, engine id). */
     public EngineSocket conn() {
         return client.conn();
+    }
+
+    /**
+     * Whether this socket's client reads more slowly than it is written to: more than the backpressure
+     * high-water mark ({@code socketio.backpressure.high-water-mark}) waits for it. Volatile packets to it are
+     * dropped meanwhile; {@link #onDrain} says when it has caught up. A producer that can wait (a feed, a file)
+     * checks this before each emit and resumes on drain.
+     */
+    public boolean isLagging() {
+        return client.conn().isLagging();
+    }
+
+    /**
+     * Called (on the connection's event loop) when this socket was {@linkplain #isLagging() lagging} and has caught
+     * up, like the reference's {@code socket.conn.on("drain")}; must not block.
+     */
+    public Socket onDrain(Consumer<Socket> listener) {
+        synchronized (view) {
+            drainListeners = plus(drainListeners, listener);
+        }
+        return this;
+    }
+
+    void onDrained() {
+        for (Consumer<Socket> listener : drainListeners) {
+            Listeners.safely("drain listener", () -> listener.accept(this));
+        }
     }
 
     /** Whether the socket is connected to its namespace. */

@@ -29,6 +29,7 @@ public final class SocketIoServer {
 
     private final ServerOptions options;
     private final PacketEncoder encoder;
+    private final PacketDecoder.Settings decoderSettings;
     private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
     private final List<ParentNamespace> parents = new CopyOnWriteArrayList<>();
     private final Set<Client> clients = ConcurrentHashMap.newKeySet();
@@ -51,6 +52,7 @@ public final class SocketIoServer {
     public SocketIoServer(Consumer<Consumer<EngineSocket>> connectionHook, Runnable engineCloser, ServerOptions options) {
         this.options = Objects.requireNonNull(options, "options");
         this.encoder = new PacketEncoder(options.jsonMapper());
+        this.decoderSettings = new PacketDecoder.Settings(options.jsonMapper(), options.decoderLimits());
         PacketDecoder.warmUp(options.jsonMapper());
         this.engineCloser = engineCloser;
         this.main = of("/");
@@ -83,6 +85,11 @@ public final class SocketIoServer {
     /** The packet encoder, shared by every namespace. */
     public PacketEncoder encoder() {
         return encoder;
+    }
+
+    /** What each connection's packet decoder is built with. */
+    PacketDecoder.Settings decoderSettings() {
+        return decoderSettings;
     }
 
     /** The main namespace {@code "/"}. */

@@ -49,6 +49,16 @@ final class TestEngineSocket implements EngineSocket {
     }
 
     @Override
+    public boolean isLagging() {
+        return !writable;
+    }
+
+    @Override
+    public long bufferedAmount() {
+        return 0;
+    }
+
+    @Override
     public void send(EngineMessage message) {
         sent.add(message);
     }

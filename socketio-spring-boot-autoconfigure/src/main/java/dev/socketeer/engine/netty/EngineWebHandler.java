@@ -6,6 +6,12 @@ import dev.socketeer.engine.EngineRequest;
 import dev.socketeer.engine.EngineServer;
 import dev.socketeer.engine.EngineWebSocket;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.util.LinkedHashMap;
@@ -33,6 +39,8 @@ import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.WebsocketServerSpec;
 import reactor.netty.http.websocket.WebsocketInbound;
 import reactor.netty.http.websocket.WebsocketOutbound;
+import reactor.util.Logger;
+import reactor.util.Loggers;
 
 /** Serves both transports of one engine on one path: polling requests and WebSocket upgrades. */
 final class EngineWebHandler implements WebHandler, CorsConfigurationSource {
@@ -41,26 +49,54 @@ final class EngineWebHandler implements WebHandler, CorsConfigurationSource {
     private static final Pattern WEBSOCKET_KEY = Pattern.compile("[+/0-9A-Za-z]{22}==");
     // an RFC 7230 token
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+    // the name Netty's handshaker gives the frame decoder
+    private static final String FRAME_DECODER = "wsdecoder";
+    private static final Logger log = Loggers.getLogger(EngineWebHandler.class);
 
     private final EngineServer server;
     private final EngineOptions options;
     private final int maxMessage;
-    private final long slowConsumerLimit;
     private final WebsocketServerSpec websocketSpec;
     private final CorsConfiguration cors;
+    private final WebSocketDecoderConfig decoderConfig;
+    private final WebSocketDecoderConfig decoderConfigWithExtensions;
+    /** The channels' write buffer water marks: the backpressure policy's high-water mark, and half of it. */
+    private final WriteBufferWaterMark waterMark;
 
     EngineWebHandler(EngineServer server) {
         SharedFrames.initialize(); // at startup: its static setup reads the platform MBeans, never on a loop
         this.server = server;
         this.options = server.options();
         this.maxMessage = (int) Math.min(options.maxHttpBufferSize(), Integer.MAX_VALUE - 8);
-        this.slowConsumerLimit = Math.max(4L * options.maxHttpBufferSize(), 4L << 20);
         this.websocketSpec = websocketSpec(null);
         this.cors = corsConfiguration(options.cors());
+        WebSocketDecoderConfig.Builder decoder = WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(maxMessage)
+                .expectMaskedFrames(true).allowMaskMismatch(false).closeOnProtocolViolation(true);
+        this.decoderConfig = decoder.allowExtensions(false).build();
+        this.decoderConfigWithExtensions = decoder.allowExtensions(true).build();
+        int high = (int) Math.min(options.backpressure().highWaterMark(), Integer.MAX_VALUE);
+        this.waterMark = new WriteBufferWaterMark(high / 2, high);
     }
 
     EngineServer server() {
         return server;
+    }
+
+    /** The largest message a client may send, in bytes. */
+    int maxMessage() {
+        return maxMessage;
+    }
+
+    /**
+     * A WebSocket connection broke RFC 6455 and was closed with {@code closeCode}: counted, and logged at DEBUG
+     * only, as the client decides how often it happens.
+     */
+    void protocolError(Channel channel, int closeCode, String reason) {
+        if (log.isDebugEnabled()) {
+            log.debug("WebSocket protocol error from " + channel.remoteAddress() + ", closed with " + closeCode + ": "
+                    + reason);
+        }
+        server.observer().webSocketProtocolError(closeCode);
     }
 
     @Override
@@ -197,10 +233,30 @@ final class EngineWebHandler implements WebHandler, CorsConfigurationSource {
         in.headers().clear();
         Channel[] channel = new Channel[1];
         in.withConnection(connection -> channel[0] = connection.channel());
-        NettyEngineWebSocket connection = new NettyEngineWebSocket(out, channel[0], slowConsumerLimit);
-        in.aggregateFrames(maxMessage);
+        NettyEngineWebSocket connection = new NettyEngineWebSocket(out, channel[0], options.backpressure());
+        installDecoder(channel[0], connection);
         EngineWebSocket.Inbound inbound = server.onWebSocket(request, connection);
-        return new InboundFrames(in, inbound, connection);
+        connection.inbound(inbound);
+        return new InboundFrames(in, inbound, connection, this);
+    }
+
+    /**
+     * Puts our frame decoder in place of the handshake's (see {@link EngineFrameDecoder}) and the policy's water
+     * marks on the channel. Called on the channel's loop right after the handshake's response was written, before
+     * the loop read anything more from the client: the decoder replaced holds nothing yet. On a pipeline not laid
+     * out as expected, both stay as they are, and the connection does not hold frames back.
+     */
+    private void installDecoder(Channel channel, NettyEngineWebSocket connection) {
+        ChannelPipeline pipeline = channel.pipeline();
+        ChannelHandler handshakes = pipeline.get(FRAME_DECODER);
+        if (!channel.eventLoop().inEventLoop() || handshakes == null || handshakes.getClass() != WebSocket13FrameDecoder.class) {
+            return;
+        }
+        boolean extensions = pipeline.get(WebSocketExtensionDecoder.class) != null;
+        pipeline.replace(FRAME_DECODER, FRAME_DECODER, new EngineFrameDecoder(
+                extensions ? decoderConfigWithExtensions : decoderConfig, connection, this));
+        channel.config().setWriteBufferWaterMark(waterMark);
+        connection.holdBack();
     }
 
     /**

@@ -6,6 +6,9 @@ import java.util.Map;
 import java.util.Objects;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -25,15 +28,42 @@ public final class PacketDecoder {
     /** The reference parser's default attachment limit. */
     public static final int DEFAULT_MAX_ATTACHMENTS = 10;
 
-    private final JsonMapper mapper;
-    private final int maxAttachments;
+    private final Settings settings;
     private Packet pending;
     private int pendingAttachments;
     private List<byte[]> buffers;
 
+    /**
+     * What the decoders of one server share, built once: the mapper that reads payloads, and a parser factory with
+     * the limits (the mapper's own factory, re-built with them; the application's mapper is left as it is).
+     */
+    public static final class Settings {
+
+        private final JsonMapper mapper;
+        private final JsonFactory factory;
+        private final int maxAttachments;
+        private final int maxAckIdDigits;
+
+        public Settings(JsonMapper mapper, DecoderLimits limits, int maxAttachments) {
+            this.mapper = Objects.requireNonNull(mapper, "mapper");
+            StreamReadConstraints constraints = mapper.tokenStreamFactory().streamReadConstraints().rebuild()
+                    .maxNestingDepth(limits.maxNestingDepth()).maxNumberLength(limits.maxNumberLength()).build();
+            this.factory = mapper.tokenStreamFactory().rebuild().streamReadConstraints(constraints).build();
+            this.maxAttachments = maxAttachments;
+            this.maxAckIdDigits = limits.maxAckIdDigits();
+        }
+
+        public Settings(JsonMapper mapper, DecoderLimits limits) {
+            this(mapper, limits, DEFAULT_MAX_ATTACHMENTS);
+        }
+    }
+
+    public PacketDecoder(Settings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
     public PacketDecoder(JsonMapper mapper, int maxAttachments) {
-        this.mapper = Objects.requireNonNull(mapper, "mapper");
-        this.maxAttachments = maxAttachments;
+        this(new Settings(mapper, DecoderLimits.defaults(), maxAttachments));
     }
 
     public PacketDecoder(JsonMapper mapper) {
@@ -90,7 +120,7 @@ public final class PacketDecoder {
                 throw new PacketDecodeException("too many attachments");
             }
             attachments = count.isEmpty() ? 0 : Integer.parseInt(count);
-            if (attachments > maxAttachments) {
+            if (attachments > settings.maxAttachments) {
                 throw new PacketDecodeException("too many attachments");
             }
         }
@@ -111,7 +141,7 @@ public final class PacketDecoder {
                 i++;
             }
             String digits = text.substring(start, i + 1);
-            if (digits.length() > 15) {
+            if (digits.length() > settings.maxAckIdDigits) {
                 throw new PacketDecodeException("invalid ack id");
             }
             id = Long.parseLong(digits);
@@ -180,8 +210,10 @@ public final class PacketDecoder {
     }
 
     private JsonNode tryParse(String json) {
-        try (JsonParser parser = mapper.createParser(json)) {
-            JsonNode node = mapper.readTree(parser);
+        // the limits' factory, and the mapper's deserialization settings (its stream-level read features stay out:
+        // a payload is strict JSON, as JSON.parse reads it)
+        try (JsonParser parser = settings.factory.createParser(ObjectReadContext.empty(), json)) {
+            JsonNode node = settings.mapper.readTree(parser);
             if (node == null || node.isMissingNode() || parser.nextToken() != null) {
                 return null;
             }
