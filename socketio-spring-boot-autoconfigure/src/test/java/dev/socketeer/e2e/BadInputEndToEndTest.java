@@ -278,6 +278,44 @@ class BadInputEndToEndTest {
         assertThat(get(sid).body()).startsWith("40{\"sid\":\"");
     }
 
+    /**
+     * A body announced far over the limit is refused with 413 without being read, and the connection is closed (as
+     * the reference closes it): the client cannot make the server read gigabytes it will throw away.
+     */
+    @Test
+    void postAnnouncingTenGigabytesIs413AndItsConnectionClosedUnread() throws Exception {
+        String sid = pollingHandshake();
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", app.port())) {
+            socket.setSoTimeout((int) WAIT.toMillis());
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /socket.io/?EIO=4&transport=polling&sid=" + sid + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: text/plain;charset=UTF-8\r\nContent-Length: 10737418240\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                } catch (IOException e) {
+                    return "read failed: " + e;
+                }
+            });
+            byte[] chunk = new byte[64 * 1024];
+            java.util.Arrays.fill(chunk, (byte) '4');
+            long written = 0;
+            try {
+                while (written < (256L << 20)) {
+                    out.write(chunk);
+                    written += chunk.length;
+                }
+            } catch (IOException closedByTheServer) {
+                // expected: the server closed the connection
+            }
+            // what the kernel's socket buffers took before the server closed, not the body
+            assertThat(written).as("bytes the client could send").isLessThan(32L << 20);
+            assertThat(answer.get(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)).startsWith("HTTP/1.1 413");
+        }
+        assertThat(post(sid, "40".getBytes(StandardCharsets.UTF_8)).body()).isEqualTo("ok");
+    }
+
     @Test
     void invalidUtf8InAPostIsReplacedAsNodeDoesAndTheSessionStaysOpen() throws Exception {
         String sid = pollingHandshake();

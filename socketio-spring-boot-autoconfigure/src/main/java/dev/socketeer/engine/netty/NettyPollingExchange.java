@@ -82,6 +82,10 @@ final class NettyPollingExchange implements PollingExchange {
 
     @Override
     public void readBody(long maxBytes, BodyCallback callback) {
+        if (exchange.getRequest().getHeaders().getContentLength() > maxBytes) {
+            callback.onTooLarge(); // announced too large: not a byte of it is read
+            return;
+        }
         int limit = (int) Math.min(maxBytes, Integer.MAX_VALUE - 8);
         AtomicBoolean done = new AtomicBoolean();
         DataBufferUtils.join(exchange.getRequest().getBody(), limit).subscribe(buffer -> {
@@ -178,6 +182,11 @@ final class NettyPollingExchange implements PollingExchange {
         ServerHttpResponse res = exchange.getResponse();
         res.setStatusCode(HttpStatusCode.valueOf(r.status()));
         HttpHeaders headers = res.getHeaders();
+        if (r.status() == 413) {
+            // the rest of the body is not read: the connection closes after the answer, as the reference closes it,
+            // instead of reading whatever the client still sends (its Content-Length may claim gigabytes)
+            headers.set(HttpHeaders.CONNECTION, "close");
+        }
         if (r.status() == 200) {
             headers.set(HttpHeaders.CACHE_CONTROL, "no-store");
             EngineOptions.Cookie cookie = options.cookie();
