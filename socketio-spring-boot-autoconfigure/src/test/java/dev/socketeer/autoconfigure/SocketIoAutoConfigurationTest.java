@@ -1,5 +1,6 @@
 package dev.socketeer.autoconfigure;
 
+import dev.socketeer.protocol.socketio.DecoderLimits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.socketeer.adapter.AdapterFactory;
@@ -78,6 +79,18 @@ class SocketIoAutoConfigurationTest {
                     assertThat(server.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
                     assertThat(server.connectionStateRecovery().maxDisconnectionDuration())
                             .isEqualTo(Duration.ofMinutes(2));
+                });
+    }
+
+    @Test
+    void limitPropertiesReachTheOptions() {
+        runner.withPropertyValues("socketio.backpressure.high-water-mark=16KB", "socketio.backpressure.max-buffer=8MB",
+                "socketio.backpressure.max-lag=5s", "socketio.parser.max-nesting-depth=50",
+                "socketio.parser.max-number-length=64", "socketio.parser.max-ack-id-digits=9").run(context -> {
+                    assertThat(context.getBean(EngineOptions.class).backpressure()).isEqualTo(
+                            new EngineOptions.Backpressure(16 * 1024, 8 * 1024 * 1024, Duration.ofSeconds(5)));
+                    assertThat(context.getBean(ServerOptions.class).decoderLimits()).isEqualTo(
+                            new DecoderLimits(50, 64, 9));
                 });
     }
 

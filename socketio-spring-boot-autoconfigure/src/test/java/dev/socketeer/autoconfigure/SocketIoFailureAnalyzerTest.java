@@ -128,4 +128,19 @@ class SocketIoFailureAnalyzerTest {
     @EnableAutoConfiguration
     static class BadApp {
     }
+
+    // ---- limits: backpressure and the packet parser
+
+    @Test
+    void badLimitsNameTheProperty() {
+        analyze(runner.withPropertyValues("socketio.backpressure.max-buffer=1KB"),
+                analysis -> assertThat(analysis.getDescription()).contains("socketio.backpressure.max-buffer",
+                        "socketio.backpressure.high-water-mark"));
+        analyze(runner.withPropertyValues("socketio.backpressure.max-lag=0s"),
+                analysis -> assertThat(analysis.getDescription()).contains("socketio.backpressure.max-lag"));
+        analyze(runner.withPropertyValues("socketio.parser.max-ack-id-digits=19"),
+                analysis -> assertThat(analysis.getAction()).contains("between 1 and 18"));
+        analyze(runner.withPropertyValues("socketio.parser.max-nesting-depth=0"),
+                analysis -> assertThat(analysis.getDescription()).contains("socketio.parser.max-nesting-depth"));
+    }
 }

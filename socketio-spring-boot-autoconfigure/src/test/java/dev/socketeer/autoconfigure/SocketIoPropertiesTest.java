@@ -1,5 +1,7 @@
 package dev.socketeer.autoconfigure;
 
+import dev.socketeer.protocol.socketio.DecoderLimits;
+import dev.socketeer.engine.EngineOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
@@ -94,5 +96,20 @@ class SocketIoPropertiesTest {
             }
         }
         throw new AssertionError("no property " + name);
+    }
+
+    // ---- limits: backpressure and the packet parser
+
+    @Test
+    void limitDefaultsAreTheEnginesAndTheParsers() {
+        SocketIoProperties properties = new SocketIoProperties();
+        EngineOptions.Backpressure engine = EngineOptions.Backpressure.defaults();
+        assertThat(properties.getBackpressure().getHighWaterMark().toBytes()).isEqualTo(engine.highWaterMark());
+        assertThat(properties.getBackpressure().getMaxBuffer().toBytes()).isEqualTo(engine.maxBuffer());
+        assertThat(properties.getBackpressure().getMaxLag()).isEqualTo(engine.maxLag());
+        DecoderLimits parser = DecoderLimits.defaults();
+        assertThat(properties.getParser().getMaxNestingDepth()).isEqualTo(parser.maxNestingDepth());
+        assertThat(properties.getParser().getMaxNumberLength()).isEqualTo(parser.maxNumberLength());
+        assertThat(properties.getParser().getMaxAckIdDigits()).isEqualTo(parser.maxAckIdDigits());
     }
 }

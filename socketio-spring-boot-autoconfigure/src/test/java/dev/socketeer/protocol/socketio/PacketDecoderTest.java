@@ -120,4 +120,36 @@ class PacketDecoderTest {
         assertThat(decoder.decode("2[42,\"x\"]").type()).isEqualTo(PacketType.EVENT);
         assertThat(((JsonNode) decoder.decode("4\"oops\"").data()).stringValue()).isEqualTo("oops");
     }
+
+    // ---- limits (socketio.parser.*)
+
+    @Test
+    void defaultLimitsAreJacksonsJsonLimitsAndFifteenDigitAckIds() {
+        assertThat(decoder.decode("2" + nested(500)).data()).isNotNull();
+        assertThatThrownBy(() -> decoder.decode("2" + nested(501))).isInstanceOf(PacketDecodeException.class);
+        assertThat(decoder.decode("2[\"e\"," + "9".repeat(1000) + "]").data()).isNotNull();
+        assertThatThrownBy(() -> decoder.decode("2[\"e\"," + "9".repeat(1001) + "]"))
+                .isInstanceOf(PacketDecodeException.class);
+        assertThat(decoder.decode("2" + "9".repeat(15) + "[\"e\"]").id()).isEqualTo(999_999_999_999_999L);
+        assertThatThrownBy(() -> decoder.decode("2" + "9".repeat(16) + "[\"e\"]")).isInstanceOf(PacketDecodeException.class);
+    }
+
+    @Test
+    void configuredLimitsReplaceTheDefaultsEitherWay() {
+        JsonMapper mapper = JsonMapper.builder().build();
+        PacketDecoder lenient = new PacketDecoder(new PacketDecoder.Settings(mapper, new DecoderLimits(1000, 2000, 18)));
+        assertThat(lenient.decode("2" + nested(900)).data()).isNotNull();
+        assertThat(lenient.decode("2[\"e\"," + "9".repeat(1500) + "]").data()).isNotNull();
+        assertThat(lenient.decode("2" + "9".repeat(18) + "[\"e\"]").id()).isEqualTo(999_999_999_999_999_999L);
+        PacketDecoder strict = new PacketDecoder(new PacketDecoder.Settings(mapper, new DecoderLimits(3, 5, 2)));
+        assertThat(strict.decode("2" + nested(3)).data()).isNotNull();
+        assertThatThrownBy(() -> strict.decode("2" + nested(4))).isInstanceOf(PacketDecodeException.class);
+        assertThatThrownBy(() -> strict.decode("2[\"e\",123456]")).isInstanceOf(PacketDecodeException.class);
+        assertThatThrownBy(() -> strict.decode("2123[\"e\"]")).isInstanceOf(PacketDecodeException.class);
+    }
+
+    /** An event whose payload nests arrays {@code depth} levels deep in all. */
+    private static String nested(int depth) {
+        return "[\"e\"," + "[".repeat(depth - 1) + "]".repeat(depth - 1) + "]";
+    }
 }
