@@ -12,6 +12,8 @@
 //                                               counts `event` events whose first argument is a string of `size`
 //                                               characters starting with "<index>:"; reports done as above
 //   {"op":"emit","event":"x","args":[...]}      emits one event (e.g. asking the server for a burst)
+//   {"op":"pause"} / {"op":"resume"}            stops / restarts reading the WebSocket's TCP socket (a client
+//                                               that falls behind while its process keeps running)
 //
 // Reports: {"type":"connect","sid":socket.id,"engineId":...}, {"type":"done",...},
 //   {"type":"disconnect","reason":..., "received":n, "closeCode":n|null}, {"type":"error","message":...}
@@ -79,6 +81,17 @@ createInterface({ input: process.stdin }).on("line", (line) => {
     case "emit":
       socket.emit(command.event, ...(command.args ?? []));
       break;
+    case "pause":
+    case "resume": {
+      const tcp = socket.io.engine.transport.ws && socket.io.engine.transport.ws._socket;
+      if (!tcp) {
+        write({ type: "error", message: "no WebSocket to " + command.op });
+        break;
+      }
+      command.op === "pause" ? tcp.pause() : tcp.resume();
+      write({ type: command.op === "pause" ? "paused" : "resumed" });
+      break;
+    }
     default:
       write({ type: "error", message: "unknown op " + command.op });
   }

@@ -383,13 +383,25 @@ final class NettyEngineWebSocket implements EngineWebSocket, Runnable {
 
     /** The channel's writability changed (event loop; passed on by the frame decoder). */
     void onWritabilityChanged() {
-        if (closed || !channel.isWritable()) {
+        if (closed || failed || !channel.isWritable()) {
             return;
         }
-        if (!nothingHeld() && DRAIN_SCHEDULED.compareAndSet(this, 0, 1)) {
-            drain(); // and checks the backlog after
-        } else {
-            checkBacklog(); // the token's holder, if any, drains what is held
+        if (!nothingHeld()) {
+            if (DRAIN_SCHEDULED.compareAndSet(this, 0, 1)) {
+                drain(); // and checks the backlog after, which reports the drain once nothing is held
+            }
+            return; // else the token's holder drains what is held, and checks after
+        }
+        // Writable again with nothing held: whoever saw the socket lagging (even within one turn, before the flush
+        // that emptied the channel) is waiting for this.
+        Backlog held = backlog;
+        if (held != null) {
+            held.lagging = false;
+            cancelWatch(held);
+        }
+        EngineWebSocket.Inbound engine = inbound;
+        if (engine != null) {
+            engine.onDrain();
         }
     }
 
