@@ -764,11 +764,16 @@ def measure_cross_all(pairs, cfg, cross):
             stop(r)
 
 
-if __name__ == "__main__":
-    # SIGTERM/SIGHUP (run.sh's trap, a closed terminal) unwind through `finally`, which stops every server
+def run_guarded(entry):
+    """Runs `entry`; SIGTERM/SIGHUP (run.sh's trap, a closed terminal) unwind through `finally`, which stops every
+    process this harness started."""
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     signal.signal(signal.SIGHUP, lambda *_: sys.exit(129))
     try:
-        main()
+        entry()
     finally:
         stop_all()
+
+
+if __name__ == "__main__":
+    run_guarded(main)

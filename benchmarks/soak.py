@@ -9,7 +9,6 @@ import argparse
 import datetime
 import json
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -17,7 +16,7 @@ import time
 import urllib.request
 
 import harness
-from harness import BENCH, DOCS, JVM_OPTS, cp, log, machine, next_ports, start, stop, stop_all, wait_port
+from harness import BENCH, DOCS, JVM_OPTS, cp, log, machine, next_ports, start, stop, wait_port
 
 # TCP states in /proc/net/tcp*
 ESTABLISHED, CLOSE_WAIT = "01", "08"
@@ -221,9 +220,4 @@ def markdown(r, nodes):
 
 
 if __name__ == "__main__":
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    signal.signal(signal.SIGHUP, lambda *_: sys.exit(129))
-    try:
-        main()
-    finally:
-        stop_all()
+    harness.run_guarded(main)

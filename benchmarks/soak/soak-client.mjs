@@ -134,25 +134,30 @@ function churnOnce() {
   });
 }
 
+/** Calls finish(true) once `count` items of `size` characters ("<index>:" then filler) came in order, else false. */
+function expectItems(socket, count, size, finish) {
+  let received = 0;
+  socket.on("burst-item", (value) => {
+    if (typeof value !== "string" || value.length !== size || !value.startsWith(received + ":")) {
+      finish(false);
+      socket.disconnect();
+      return;
+    }
+    if (++received === count) {
+      finish(true);
+      socket.disconnect();
+    }
+  });
+  socket.on("disconnect", () => finish(false));
+}
+
 let burstCounter = 0;
 function burstOnce() {
   const transport = burstCounter++ % 2 === 0 ? "websocket" : "polling";
   task("burst", (finish) => {
     const socket = connect(cfg.urls[burstCounter % 2], { transports: [transport] });
-    let received = 0;
     socket.on("connect", () => socket.emit("burst", cfg.burstCount, cfg.burstSize));
-    socket.on("burst-item", (value) => {
-      if (typeof value !== "string" || value.length !== cfg.burstSize || !value.startsWith(received + ":")) {
-        socket.disconnect();
-        finish(false);
-        return;
-      }
-      if (++received === cfg.burstCount) {
-        finish(true);
-        socket.disconnect();
-      }
-    });
-    socket.on("disconnect", () => finish(false));
+    expectItems(socket, cfg.burstCount, cfg.burstSize, finish);
   }, 120000).then(({ ok }) => {
     const t = (stats.bursts.byTransport[transport] ||= { ok: 0, failed: 0 });
     ok ? (stats.bursts.ok++, t.ok++) : (stats.bursts.failed++, t.failed++);
@@ -189,24 +194,12 @@ function tcpOf(socket) {
 function lagReaderOnce() {
   task("lagReader", (finish) => {
     const socket = connect(cfg.urls[1], { transports: ["websocket"] });
-    let received = 0;
     socket.on("connect", () => {
       tcpOf(socket).pause();
       socket.emit("burst", cfg.lagReaderBurst, 1_000_000);
       setTimeout(() => tcpOf(socket) && tcpOf(socket).resume(), cfg.lagReaderPauseMs);
     });
-    socket.on("burst-item", (value) => {
-      if (!value.startsWith(received + ":")) {
-        socket.disconnect();
-        finish(false);
-        return;
-      }
-      if (++received === cfg.lagReaderBurst) {
-        finish(true);
-        socket.disconnect();
-      }
-    });
-    socket.on("disconnect", () => finish(false));
+    expectItems(socket, cfg.lagReaderBurst, 1_000_000, finish);
   }, 120000).then(({ ok }) => (ok ? stats.lagReaders.ok++ : stats.lagReaders.failed++));
 }
 

@@ -1,12 +1,12 @@
 package dev.socketeer.autoconfigure;
 
-import dev.socketeer.protocol.socketio.DecoderLimits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.socketeer.adapter.AdapterFactory;
 import dev.socketeer.engine.EngineOptions;
 import dev.socketeer.engine.EngineServer;
 import dev.socketeer.engine.netty.EngineHandlerMapping;
+import dev.socketeer.protocol.socketio.DecoderLimits;
 import dev.socketeer.server.ServerOptions;
 import dev.socketeer.server.SocketIoServer;
 import java.time.Duration;

@@ -1,9 +1,9 @@
 package dev.socketeer.autoconfigure;
 
-import dev.socketeer.protocol.socketio.DecoderLimits;
-import dev.socketeer.engine.EngineOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.socketeer.engine.EngineOptions;
+import dev.socketeer.protocol.socketio.DecoderLimits;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.socketeer.test.NodeSocketIoClient;
 import dev.socketeer.test.NodeSocketIoServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -193,27 +192,13 @@ class BadInputEndToEndTest {
     }
 
     @Test
-    void invalidUtf8InAWebSocketTextFrameClosesTheConnection() throws IOException {
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", app.port())) {
-            socket.setSoTimeout((int) WAIT.toMillis());
-            OutputStream out = socket.getOutputStream();
-            InputStream in = socket.getInputStream();
-            out.write(("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            assertThat(readHeaders(in)).startsWith("HTTP/1.1 101");
-            assertThat(readFrame(in).opcode).isEqualTo(1); // the open packet
-            writeMaskedFrame(out, 1, "40".getBytes(StandardCharsets.UTF_8));
-            String connect = new String(readFrame(in).payload, StandardCharsets.UTF_8);
-            String id = sid(connect);
-            writeMaskedFrame(out, 1, new byte[] { '4', '2', '[', '"', (byte) 0xC3, (byte) 0x28, '"', ']' });
-            Frame frame;
-            do {
-                frame = readFrame(in);
-            } while (frame != null && frame.opcode != 8);
-            assertThat(frame).as("a close frame").isNotNull();
-            assertThat(serverReason(id)).isIn("transport error", "transport close");
+    void invalidUtf8InAWebSocketTextFrameClosesTheConnectionWith1007() throws IOException {
+        String[] socketId = new String[1];
+        try (RawFrames frames = RawFrames.connected(app.port(), WAIT, socketId)) {
+            frames.send(RawFrames.TEXT, new byte[] { '4', '2', '[', '"', (byte) 0xC3, (byte) 0x28, '"', ']' });
+            assertThat(frames.awaitClose()).isEqualTo(1007);
         }
+        assertThat(serverReason(socketId[0])).isEqualTo("transport error");
     }
 
     /**
@@ -246,7 +231,7 @@ class BadInputEndToEndTest {
                     + "Upgrade: websocket\r\nConnection: Upgrade\r\n" + extraHeaders + "\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();
-            String head = readHeaders(in);
+            String head = RawFrames.readHeaders(in);
             String[] lines = head.split("\r\n");
             StringBuilder answer = new StringBuilder(lines[0]);
             int length = 0;
@@ -409,52 +394,5 @@ class BadInputEndToEndTest {
                 : HttpRequest.BodyPublishers.ofString(body);
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/socket.io/?" + query))
                 .timeout(WAIT).method(method, publisher).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private record Frame(int opcode, byte[] payload) {
-    }
-
-    private static String readHeaders(InputStream in) throws IOException {
-        ByteArrayOutputStream headers = new ByteArrayOutputStream();
-        int matched = 0;
-        while (matched < 4) {
-            int b = in.read();
-            if (b < 0) {
-                break;
-            }
-            headers.write(b);
-            matched = (b == '\r' && (matched == 0 || matched == 2)) || (b == '\n' && (matched == 1 || matched == 3))
-                    ? matched + 1 : 0;
-        }
-        return headers.toString(StandardCharsets.US_ASCII);
-    }
-
-    private static Frame readFrame(InputStream in) throws IOException {
-        int first = in.read();
-        if (first < 0) {
-            return null;
-        }
-        int second = in.read();
-        long length = second & 0x7F;
-        if (length == 126) {
-            length = (in.read() << 8) | in.read();
-        } else if (length == 127) {
-            length = 0;
-            for (int i = 0; i < 8; i++) {
-                length = (length << 8) | in.read();
-            }
-        }
-        return new Frame(first & 0x0F, in.readNBytes((int) length));
-    }
-
-    private static void writeMaskedFrame(OutputStream out, int opcode, byte[] payload) throws IOException {
-        byte[] mask = { 1, 2, 3, 4 };
-        out.write(0x80 | opcode);
-        out.write(0x80 | payload.length); // short payloads only
-        out.write(mask);
-        for (int i = 0; i < payload.length; i++) {
-            out.write(payload[i] ^ mask[i % 4]);
-        }
-        out.flush();
     }
 }

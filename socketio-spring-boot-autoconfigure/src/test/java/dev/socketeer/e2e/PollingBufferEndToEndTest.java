@@ -62,7 +62,7 @@ class PollingBufferEndToEndTest {
         RawPolling client = RawPolling.connected(app.port());
         Socket socket = HANDLERS.sockets.get(client.socketId());
         for (int i = 0; i < 5; i++) {
-            socket.emit("burst-item", BackpressureEndToEndTest.payload(i, 300_000));
+            socket.emit("burst-item", BulkClient.payload(i, 300_000));
         }
         List<String> received = new ArrayList<>();
         int polls = 0;
@@ -87,7 +87,7 @@ class PollingBufferEndToEndTest {
         Socket socket = HANDLERS.sockets.get(client.socketId());
         List<Socket> drained = new CopyOnWriteArrayList<>();
         socket.onDrain(drained::add);
-        socket.emit("burst-item", BackpressureEndToEndTest.payload(0, 100_000));
+        socket.emit("burst-item", BulkClient.payload(0, 100_000));
         assertThat(socket.isLagging()).isTrue();
         assertThat(client.get().body()).startsWith("42[\"burst-item\",\"0:");
         await().atMost(Duration.ofSeconds(5)).until(() -> !drained.isEmpty());

@@ -158,7 +158,8 @@ final class RawFrames implements AutoCloseable {
         return payload.length < length ? null : new Frame(first & 0x0F, payload);
     }
 
-    private static String readHeaders(InputStream in) throws IOException {
+    /** Reads an HTTP response's status line and headers, up to the blank line. */
+    static String readHeaders(InputStream in) throws IOException {
         ByteArrayOutputStream headers = new ByteArrayOutputStream();
         int matched = 0;
         while (matched < 4) {

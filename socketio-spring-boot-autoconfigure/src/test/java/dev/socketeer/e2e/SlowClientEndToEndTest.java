@@ -5,19 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import dev.socketeer.e2e.BackpressureEndToEndTest.Handlers;
 import dev.socketeer.server.Socket;
-import dev.socketeer.test.NodeProcess;
 import dev.socketeer.test.NodeSocketIoClient;
-import dev.socketeer.test.TestJson;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The backpressure policy against real clients that stop reading: an npm client paused with SIGSTOP (its process
@@ -37,14 +33,14 @@ class SlowClientEndToEndTest {
     void clientThatReadsNothingForMaxLagIsDisconnectedWhileOthersAreServed() throws Exception {
         Handlers handlers = new Handlers();
         try (SocketIoApp app = SocketIoApp.start(handlers, "socketio.backpressure.max-lag=2s");
-                NodeProcess paused = bulkClient(app);
+                BulkClient paused = BulkClient.start(app, "websocket");
                 NodeSocketIoClient bystander = NodeSocketIoClient.start()) {
             bystander.connect("bystander", app.url("/"), Map.of("transports", List.of("websocket")));
             bystander.awaitConnect("bystander");
-            String sid = awaitConnect(paused);
+            String sid = paused.awaitConnect();
             Socket socket = handlers.sockets.get(sid);
             double before = disconnects(app, "max-lag");
-            signal(paused, "STOP");
+            paused.signal("STOP");
             try {
                 burst(socket, BURST);
                 await().atMost(WAIT).until(() -> handlers.disconnectReasons.containsKey(sid));
@@ -53,9 +49,9 @@ class SlowClientEndToEndTest {
                 app.server().emit("still-there", 1);
                 assertThat(bystander.awaitEvent("bystander", "still-there").get("args").get(0).asInt()).isEqualTo(1);
             } finally {
-                signal(paused, "CONT");
+                paused.signal("CONT");
             }
-            JsonNode disconnect = paused.await(r -> type(r, "disconnect"), WAIT, "the paused client's disconnect");
+            JsonNode disconnect = paused.awaitDisconnect();
             assertThat(disconnect.get("reason").asString()).isEqualTo("transport close");
             assertThat(disconnect.get("received").asInt()).isLessThan(BURST);
         }
@@ -65,27 +61,25 @@ class SlowClientEndToEndTest {
     void clientFurtherBehindThanMaxBufferIsDisconnectedAndGetsA1008CloseOnceItReads() throws Exception {
         Handlers handlers = new Handlers();
         try (SocketIoApp app = SocketIoApp.start(handlers, "socketio.backpressure.max-buffer=3MB");
-                NodeProcess paused = bulkClient(app)) {
-            String sid = awaitConnect(paused);
+                BulkClient paused = BulkClient.start(app, "websocket")) {
+            String sid = paused.awaitConnect();
             Socket socket = handlers.sockets.get(sid);
-            paused.send(TestJson.MAPPER.createObjectNode().put("op", "expect").put("event", "burst-item")
-                    .put("count", BURST).put("size", MEGABYTE));
-            paused.await(r -> type(r, "expecting"), WAIT, "the client to listen");
+            paused.expect("burst-item", BURST, MEGABYTE);
             double before = disconnects(app, "max-buffer");
-            signal(paused, "STOP");
+            paused.signal("STOP");
             try {
                 AtomicInteger sent = new AtomicInteger();
                 while (sent.get() < BURST && !handlers.disconnectReasons.containsKey(sid)) {
-                    socket.emit("burst-item", BackpressureEndToEndTest.payload(sent.getAndIncrement(), MEGABYTE));
+                    socket.emit("burst-item", BulkClient.payload(sent.getAndIncrement(), MEGABYTE));
                     assertThat(socket.conn().bufferedAmount()).as("bytes waiting").isLessThanOrEqualTo(3L << 20);
                 }
                 await().atMost(WAIT).until(() -> handlers.disconnectReasons.containsKey(sid));
                 assertThat(handlers.disconnectReasons.get(sid)).isEqualTo("slow client");
                 assertThat(disconnects(app, "max-buffer")).isEqualTo(before + 1);
             } finally {
-                signal(paused, "CONT");
+                paused.signal("CONT");
             }
-            JsonNode disconnect = paused.await(r -> type(r, "disconnect"), WAIT, "the client's disconnect");
+            JsonNode disconnect = paused.awaitDisconnect();
             assertThat(disconnect.get("reason").asString()).isEqualTo("transport close");
             assertThat(disconnect.get("closeCode").asInt()).isEqualTo(1008);
         }
@@ -95,16 +89,14 @@ class SlowClientEndToEndTest {
     void laggingSocketDropsVolatilePacketsAndDrainsOnceTheClientReadsAgain() throws Exception {
         Handlers handlers = new Handlers();
         try (SocketIoApp app = SocketIoApp.start(handlers);
-                NodeProcess paused = bulkClient(app)) {
-            String sid = awaitConnect(paused);
+                BulkClient paused = BulkClient.start(app, "websocket")) {
+            String sid = paused.awaitConnect();
             Socket socket = handlers.sockets.get(sid);
             AtomicInteger drains = new AtomicInteger();
             socket.onDrain(s -> drains.incrementAndGet());
-            paused.send(TestJson.MAPPER.createObjectNode().put("op", "expect").put("event", "burst-item")
-                    .put("count", BURST).put("size", MEGABYTE));
-            paused.await(r -> type(r, "expecting"), WAIT, "the client to listen");
+            paused.expect("burst-item", BURST, MEGABYTE);
             double dropped = volatileDropped(app);
-            signal(paused, "STOP");
+            paused.signal("STOP");
             try {
                 burst(socket, BURST);
                 await().atMost(WAIT).until(socket::isLagging);
@@ -112,9 +104,9 @@ class SlowClientEndToEndTest {
                 socket.asVolatile().emit("volatile-item", "dropped while lagging");
                 assertThat(volatileDropped(app)).isEqualTo(dropped + 1);
             } finally {
-                signal(paused, "CONT");
+                paused.signal("CONT");
             }
-            JsonNode done = paused.await(r -> type(r, "done") || type(r, "disconnect"), WAIT, "the whole burst");
+            JsonNode done = paused.awaitDoneOrDisconnect();
             assertThat(done.get("type").asString()).isEqualTo("done");
             await().atMost(WAIT).until(() -> drains.get() > 0);
             assertThat(socket.isLagging()).isFalse();
@@ -124,28 +116,8 @@ class SlowClientEndToEndTest {
 
     private static void burst(Socket socket, int count) {
         for (int i = 0; i < count; i++) {
-            socket.emit("burst-item", BackpressureEndToEndTest.payload(i, MEGABYTE));
+            socket.emit("burst-item", BulkClient.payload(i, MEGABYTE));
         }
-    }
-
-    private static NodeProcess bulkClient(SocketIoApp app) {
-        ObjectNode config = TestJson.MAPPER.createObjectNode().put("url", app.url("/"));
-        config.putArray("transports").add("websocket");
-        return NodeProcess.start("bulk-client.mjs", config.toString());
-    }
-
-    private static String awaitConnect(NodeProcess client) {
-        return client.await(r -> type(r, "connect"), WAIT, "the connection").get("sid").asString();
-    }
-
-    private static boolean type(JsonNode report, String type) {
-        return type.equals(report.path("type").asString(""));
-    }
-
-    /** Pauses ({@code STOP}) or resumes ({@code CONT}) the client's process. */
-    private static void signal(NodeProcess process, String signal) throws IOException, InterruptedException {
-        int exit = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start().waitFor();
-        assertThat(exit).as("kill -%s", signal).isZero();
     }
 
     private static double disconnects(SocketIoApp app, String limit) {

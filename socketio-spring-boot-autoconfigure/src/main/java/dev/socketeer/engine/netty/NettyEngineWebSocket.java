@@ -394,7 +394,11 @@ final class NettyEngineWebSocket implements EngineWebSocket, Runnable {
         }
         // Writable again with nothing held: whoever saw the socket lagging (even within one turn, before the flush
         // that emptied the channel) is waiting for this.
-        Backlog held = backlog;
+        reportDrained(backlog);
+    }
+
+    /** Tells the engine that the client caught up (event loop); the lag watch, if any, stops. */
+    private void reportDrained(Backlog held) {
         if (held != null) {
             held.lagging = false;
             cancelWatch(held);
@@ -426,12 +430,7 @@ final class NettyEngineWebSocket implements EngineWebSocket, Runnable {
                 slowClient(false);
             }
         } else if (held != null && held.lagging) {
-            held.lagging = false;
-            cancelWatch(held);
-            EngineWebSocket.Inbound engine = inbound;
-            if (engine != null) {
-                engine.onDrain();
-            }
+            reportDrained(held);
         }
     }
 

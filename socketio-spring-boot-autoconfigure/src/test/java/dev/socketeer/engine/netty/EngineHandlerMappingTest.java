@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.socketeer.engine.EngineOptions;
 import dev.socketeer.engine.EngineRequest;
+import dev.socketeer.engine.EngineSocket;
 import dev.socketeer.protocol.engineio.EngineMessage;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -397,7 +399,95 @@ class EngineHandlerMappingTest {
         }
     }
 
+    // ---- connections vs sessions: every WebSocket the server keeps open belongs to a live session, whatever a
+    // client does with a session id (takes it over, probes and gives up, lets the upgrade time out, upgrades
+    // twice, closes during the upgrade)
+
+    @Test
+    void webSocketTakenOverByASecondWebSocketIsClosedAtOnce() throws Exception {
+        startDefault();
+        Ws victim = ws("EIO=4&transport=websocket");
+        String sid = sid(victim.next());
+        Ws thief = ws("EIO=4&transport=websocket&sid=" + sid);
+        thief.send("2probe");
+        assertThat(thief.next()).isEqualTo("3probe");
+        thief.send("5");
+
+        assertThat(victim.closed).succeedsWithin(TIMEOUT);
+        thief.send("4mine");
+        assertThat(thief.next()).isEqualTo("4mine");
+        await().atMost(TIMEOUT).until(() -> server.openWebSocketConnections() == 1);
+        assertThat(server.engine.clientsCount()).isEqualTo(1);
+        assertThat(victim.messages).doesNotContain("4mine");
+    }
+
+    @Test
+    void noWayOfUsingASessionIdLeavesAWebSocketWithoutASession() throws Exception {
+        start(EngineOptions.defaults().withUpgradeTimeout(Duration.ofMillis(300)));
+
+        // the upgrade is cancelled by a packet other than the probe
+        Ws badProbe = ws("EIO=4&transport=websocket&sid=" + handshake());
+        badProbe.send("4not a probe");
+        // the client never probes: the upgrade times out
+        Ws silent = ws("EIO=4&transport=websocket&sid=" + handshake());
+        // a second upgrade while the first is under way (the first then times out)
+        String twice = handshake();
+        Ws firstUpgrade = ws("EIO=4&transport=websocket&sid=" + twice);
+        Ws secondUpgrade = ws("EIO=4&transport=websocket&sid=" + twice);
+        // the server closes the session between the probe and the upgrade packet
+        String closing = handshake();
+        Ws probed = ws("EIO=4&transport=websocket&sid=" + closing);
+        probed.send("2probe");
+        assertThat(probed.next()).isEqualTo("3probe");
+        server.engine.socket(closing).close();
+        // the probe arrives, then the client closes the WebSocket before upgrading
+        String abandoned = handshake();
+        Ws leaving = ws("EIO=4&transport=websocket&sid=" + abandoned);
+        leaving.send("2probe");
+        assertThat(leaving.next()).isEqualTo("3probe");
+        leaving.socket.sendClose(1000, "").join();
+        // an upgrade to a session that does not exist is refused before the handshake
+        assertThat(wsRefused("EIO=4&transport=websocket&sid=AAAAAAAAAAAAAAAAAAAA")).isTrue();
+        // a WebSocket session taken over by another WebSocket
+        Ws victim = ws("EIO=4&transport=websocket");
+        Ws thief = ws("EIO=4&transport=websocket&sid=" + sid(victim.next()));
+        thief.send("2probe");
+        assertThat(thief.next()).isEqualTo("3probe");
+        thief.send("5");
+        // and one upgrade that completes, which keeps its connection
+        String upgraded = handshake();
+        Ws good = ws("EIO=4&transport=websocket&sid=" + upgraded);
+        good.send("2probe");
+        assertThat(good.next()).isEqualTo("3probe");
+        good.send("5");
+
+        Map<String, Ws> closedByTheServer = Map.of("bad probe", badProbe, "silent", silent, "first of two upgrades",
+                firstUpgrade, "second upgrade", secondUpgrade, "closed while probing", probed, "left after probing",
+                leaving, "taken over", victim);
+        closedByTheServer.forEach((name, closed) -> assertThat(closed.closed).as(name).succeedsWithin(TIMEOUT));
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(server.openWebSocketConnections())
+                .as("open WebSocket connections").isEqualTo(webSocketSessions()).isEqualTo(2));
+        good.send("4ok");
+        assertThat(good.next()).isEqualTo("4ok");
+        thief.send("4ok");
+        assertThat(thief.next()).isEqualTo("4ok");
+    }
+
+    private long webSocketSessions() {
+        return server.sockets.stream().filter(EngineSocket::isOpen).filter(s -> s.transportName().equals("websocket")).count();
+    }
+
     // ---- helpers
+    private boolean wsRefused(String query) {
+        CompletableFuture<?> attempt = http.newWebSocketBuilder().buildAsync(URI.create(server.wsUrl(query)), new Ws());
+        try {
+            attempt.join();
+            return false;
+        } catch (CompletionException refused) {
+            return true;
+        }
+    }
+
 
     private void assertClosedWith(String reason) {
         await().atMost(TIMEOUT).until(() -> !server.closeReasons.isEmpty());
