@@ -79,7 +79,7 @@ public final class PostgresTestServer implements AutoCloseable {
                 "-p", Integer.toString(port), "-k", dataDir.toString(), "-c", "listen_addresses=127.0.0.1",
                 "-c", "fsync=off", "-c", "max_connections=50", "-c", "log_min_messages=warning"));
         try {
-            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            process = new ProcessBuilder(command).directory(dataDir.toFile()).redirectErrorStream(true).start();
         }
         catch (IOException ex) {
             throw new UncheckedIOException("Cannot start " + command, ex);
@@ -220,7 +220,9 @@ public final class PostgresTestServer implements AutoCloseable {
     private String run(List<String> command, Duration timeout) {
         List<String> full = command(command);
         try {
-            Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
+            // in the data directory, which the postgres user owns: psql run as that user from a working directory
+            // it cannot enter (a clone in a private 0700 directory, tests run as root) fails before connecting
+            Process p = new ProcessBuilder(full).directory(dataDir.toFile()).redirectErrorStream(true).start();
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
