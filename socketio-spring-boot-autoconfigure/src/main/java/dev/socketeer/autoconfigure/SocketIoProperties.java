@@ -220,8 +220,11 @@ public class SocketIoProperties {
         /** Whether the cookie is HttpOnly. */
         private boolean httpOnly = true;
 
-        /** SameSite attribute: "Lax", "Strict", "None", or empty for none. */
+        /** SameSite attribute: "Lax", "Strict", "None" (which needs secure=true), or empty for none. */
         private String sameSite = "Lax";
+
+        /** Whether the cookie is Secure (sent over HTTPS only); required with SameSite=None. */
+        private boolean secure = false;
 
         public boolean isEnabled() {
             return enabled;
@@ -261,6 +264,14 @@ public class SocketIoProperties {
 
         public void setSameSite(String sameSite) {
             this.sameSite = sameSite;
+        }
+
+        public boolean isSecure() {
+            return secure;
+        }
+
+        public void setSecure(boolean secure) {
+            this.secure = secure;
         }
     }
 
