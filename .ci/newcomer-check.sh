@@ -103,7 +103,7 @@ POM
 
 build_app() {
   log "building the application ($1)"
-  (cd "$APP" && mvn_newcomer -DskipTests package) || die "the application does not build ($1)"
+  (cd "$APP" && mvn_newcomer -DskipTests clean package) || die "the application does not build ($1)"
 }
 
 # start_node <name> <port> [args...]: runs the jar, waits for the startup line, prints it
