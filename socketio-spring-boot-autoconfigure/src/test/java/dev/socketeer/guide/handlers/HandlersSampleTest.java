@@ -24,7 +24,7 @@ class HandlersSampleTest {
             assertThat(clients.emitWithAck("chat", "chat message", WAIT, Map.of("text", "")).get(0)
                     .get("error").get("type").asString()).isEqualTo("validation");
 
-            clients.connect("files", app.url("/files"), Map.of("auth", Map.of("userId", "u1"))).awaitConnect("files", WAIT);
+            clients.connect("files", app.url("/files"), Map.of("auth", Map.of("team", "blue"))).awaitConnect("files", WAIT);
             ArrayNode upload = clients.emitWithAck("files", "upload", WAIT, "a.png", new byte[] { 1, 2, 3 });
             assertThat(upload.get(0).isNull()).isTrue();
             assertThat(upload.get(1).asString()).isEqualTo("a.png");

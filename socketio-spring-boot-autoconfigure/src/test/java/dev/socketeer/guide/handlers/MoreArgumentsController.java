@@ -15,15 +15,19 @@ import dev.socketeer.server.Ack;
 import dev.socketeer.server.Socket;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 
 @SocketIoController(namespace = "/files")
 class FilesController {
 
+    private static final Logger log = LoggerFactory.getLogger(FilesController.class);
+
     @OnConnect
-    void connected(Socket socket, @HandshakeAuth("userId") String userId, @HandshakeQuery("lang") String lang) {
-        socket.data().put("userId", userId);                  // client: io("/files?lang=en", { auth: { userId } })
-        socket.data().put("lang", lang == null ? "en" : lang);
+    void connected(Socket socket, @HandshakeAuth("team") String team, @HandshakeQuery("lang") String lang) {
+        socket.join("team:" + team);                          // client: io("/files?lang=en", { auth: { team } })
+        socket.join("lang:" + (lang == null ? "en" : lang));
     }
 
     @OnEvent("upload")                                        // socket.emit("upload", "a.png", buffer, callback)
@@ -46,11 +50,11 @@ class FilesController {
 
     @OnAnyEvent
     void audit(Socket socket, @EventName String event) {
-        socket.data().merge("events", 1, (a, b) -> (Integer) a + (Integer) b);
+        log.info("{} sent {}", socket.id(), event);
     }
 
     @OnDisconnecting                                          // still in its rooms, unlike @OnDisconnect
     void leaving(Socket socket) {
-        socket.to(socket.rooms().toArray(String[]::new)).emit("user left", socket.data().get("userId"));
+        socket.to(socket.rooms().toArray(String[]::new)).emit("member left", socket.id());
     }
 }

@@ -39,7 +39,7 @@ class ChatSocketConfiguration {
                 socket.on("say", (args, ack) -> socket.to(args.get(0).asString()).emit("said", socket.id(), args.get(1)));
                 // Ask this client something; fails with "operation has timed out" after 5 s.
                 socket.timeout(Duration.ofSeconds(5)).emitWithAck("ready?")
-                        .thenAccept(answer -> socket.data().put("ready", answer.get(0).asBoolean()));
+                        .thenAccept(answer -> socket.join(answer.get(0).asBoolean() ? "ready" : "waiting"));
                 socket.onDisconnecting((s, reason) -> s.broadcast().emit("left", s.id(), s.rooms()));
                 socket.onDisconnect((s, reason) -> { /* e.g. "client namespace disconnect", "transport close" */ });
             });
