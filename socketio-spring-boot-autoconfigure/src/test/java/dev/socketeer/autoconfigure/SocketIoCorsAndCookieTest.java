@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import dev.socketeer.engine.EngineOptions;
+import dev.socketeer.test.TestApplication;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -13,15 +14,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Configuration;
 
 /**
  * What browsers are told about cross-origin requests and the sticky-session cookie, on the three
@@ -36,7 +30,7 @@ class SocketIoCorsAndCookieTest {
 
     @Test
     void credentialedCorsAnswersTheListedOriginWithCredentials() throws Exception {
-        try (ConfigurableApplicationContext app = start("socketio.cors.allowed-origins=" + APP_ORIGIN,
+        try (TestApplication app = TestApplication.start("socketio.cors.allowed-origins=" + APP_ORIGIN,
                 "socketio.cors.allow-credentials=true")) {
             HttpResponse<String> preflight = preflight(app, APP_ORIGIN);
             assertThat(preflight.statusCode()).isEqualTo(200);
@@ -54,7 +48,7 @@ class SocketIoCorsAndCookieTest {
 
     @Test
     void credentialedCorsNeverAnswersAnotherOriginNorTheNullOrigin() throws Exception {
-        try (ConfigurableApplicationContext app = start("socketio.cors.allowed-origins=" + APP_ORIGIN,
+        try (TestApplication app = TestApplication.start("socketio.cors.allowed-origins=" + APP_ORIGIN,
                 "socketio.cors.allow-credentials=true")) {
             for (String origin : List.of(OTHER_ORIGIN, "null")) {
                 HttpResponse<String> preflight = preflight(app, origin);
@@ -73,7 +67,7 @@ class SocketIoCorsAndCookieTest {
 
     @Test
     void anyOriginWithoutCredentialsIsALiteralStarThatBrowsersNeverPairWithCookies() throws Exception {
-        try (ConfigurableApplicationContext app = start("socketio.cors.allowed-origins=*")) {
+        try (TestApplication app = TestApplication.start("socketio.cors.allowed-origins=*")) {
             for (String origin : List.of(OTHER_ORIGIN, "null")) {
                 HttpResponse<String> preflight = preflight(app, origin);
                 assertThat(preflight.headers().firstValue("access-control-allow-origin")).hasValue("*");
@@ -95,7 +89,7 @@ class SocketIoCorsAndCookieTest {
 
     @Test
     void secureCookieMayBeSameSiteNone() throws Exception {
-        try (ConfigurableApplicationContext app = start("socketio.cookie.enabled=true",
+        try (TestApplication app = TestApplication.start("socketio.cookie.enabled=true",
                 "socketio.cookie.same-site=None", "socketio.cookie.secure=true")) {
             HttpResponse<String> handshake = poll(app, null);
             assertThat(handshake.headers().firstValue("set-cookie").orElseThrow())
@@ -105,7 +99,7 @@ class SocketIoCorsAndCookieTest {
 
     @Test
     void cookieIsNotSecureByDefaultAsInTheReferenceServer() throws Exception {
-        try (ConfigurableApplicationContext app = start("socketio.cookie.enabled=true")) {
+        try (TestApplication app = TestApplication.start("socketio.cookie.enabled=true")) {
             assertThat(poll(app, null).headers().firstValue("set-cookie").orElseThrow())
                     .matches("io=[\\w-]+; Path=/; HttpOnly; SameSite=Lax");
         }
@@ -118,14 +112,14 @@ class SocketIoCorsAndCookieTest {
                 .withMessageContaining("must be Secure");
     }
 
-    private HttpResponse<String> preflight(ConfigurableApplicationContext app, String origin) throws Exception {
+    private HttpResponse<String> preflight(TestApplication app, String origin) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(url(app)))
                 .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
                 .header("Origin", origin)
                 .header("Access-Control-Request-Method", "POST").build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private HttpResponse<String> poll(ConfigurableApplicationContext app, String origin) throws Exception {
+    private HttpResponse<String> poll(TestApplication app, String origin) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(app)));
         if (origin != null) {
             request.header("Origin", origin);
@@ -133,11 +127,11 @@ class SocketIoCorsAndCookieTest {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** The status of a WebSocket upgrade sent by hand (the JDK clients do not let a test choose the Origin). */
-    private static int upgradeStatus(ConfigurableApplicationContext app, String origin) throws Exception {
-        try (Socket socket = new Socket("127.0.0.1", port(app))) {
+    /** The status line of a WebSocket upgrade sent by hand: a refused upgrade is an HTTP answer, not a WebSocket. */
+    private static int upgradeStatus(TestApplication app, String origin) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", app.port())) {
             OutputStream out = socket.getOutputStream();
-            out.write(("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1:" + port(app)
+            out.write(("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1:" + app.port()
                     + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
                     + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOrigin: " + origin + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
@@ -148,24 +142,7 @@ class SocketIoCorsAndCookieTest {
         }
     }
 
-    private static String url(ConfigurableApplicationContext app) {
-        return "http://127.0.0.1:" + port(app) + "/socket.io/?EIO=4&transport=polling";
-    }
-
-    private static int port(ConfigurableApplicationContext app) {
-        return ((WebServerApplicationContext) app).getWebServer().getPort();
-    }
-
-    private static ConfigurableApplicationContext start(String... properties) {
-        List<String> all = new ArrayList<>(List.of("server.port=0", "spring.main.banner-mode=off",
-                "server.shutdown=immediate", "socketio.redis-emitter.enabled=false"));
-        all.addAll(List.of(properties));
-        return new SpringApplicationBuilder(App.class).web(WebApplicationType.REACTIVE)
-                .properties(all.toArray(String[]::new)).run();
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    @EnableAutoConfiguration
-    static class App {
+    private static String url(TestApplication app) {
+        return app.url("/socket.io/?EIO=4&transport=polling");
     }
 }

@@ -4,18 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.socketeer.adapter.redis.RedisServer;
 import dev.socketeer.test.PostgresTestServer;
+import dev.socketeer.test.TestApplication;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Configuration;
 
 /**
  * The one INFO line a starting application logs about its Socket.IO server, and the warning for a
@@ -27,8 +22,8 @@ class SocketIoStartupReportTest {
 
     @Test
     void logsPathPortTransportsAdapterAndRecoveryOnceTheServerListens(CapturedOutput output) {
-        try (ConfigurableApplicationContext app = start()) {
-            assertThat(reportLines(output)).containsExactly("Socket.IO serving /socket.io/ on port " + port(app)
+        try (TestApplication app = TestApplication.start()) {
+            assertThat(reportLines(output)).containsExactly("Socket.IO serving /socket.io/ on port " + app.port()
                     + "; transports: polling, websocket (upgrades on); adapter: memory (this node only);"
                     + " connection state recovery: off");
         }
@@ -36,9 +31,9 @@ class SocketIoStartupReportTest {
 
     @Test
     void reportsWhatThePropertiesChanged(CapturedOutput output) {
-        try (ConfigurableApplicationContext app = start("socketio.path=/rt/", "socketio.transports=websocket",
+        try (TestApplication app = TestApplication.start("socketio.path=/rt/", "socketio.transports=websocket",
                 "socketio.connection-state-recovery.enabled=true")) {
-            assertThat(reportLines(output)).containsExactly("Socket.IO serving /rt/ on port " + port(app)
+            assertThat(reportLines(output)).containsExactly("Socket.IO serving /rt/ on port " + app.port()
                     + "; transports: websocket; adapter: memory (this node only); connection state recovery: on");
         }
     }
@@ -46,7 +41,7 @@ class SocketIoStartupReportTest {
     @Test
     void namesTheRedisAdapterItsModePrefixAndAddress(CapturedOutput output) {
         try (RedisServer redis = RedisServer.start();
-                ConfigurableApplicationContext app = start("socketio.adapter.type=redis",
+                TestApplication app = TestApplication.start("socketio.adapter.type=redis",
                         "socketio.adapter.redis.mode=sharded", "socketio.adapter.redis.key=chat",
                         "spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + redis.port())) {
             assertThat(reportLines(output)).singleElement().asString().contains(
@@ -57,7 +52,7 @@ class SocketIoStartupReportTest {
     @Test
     void namesThePostgresAdapterItsPrefixTableAndAddress(CapturedOutput output) {
         try (PostgresTestServer postgres = PostgresTestServer.start("report");
-                ConfigurableApplicationContext app = start("socketio.adapter.type=postgres",
+                TestApplication app = TestApplication.start("socketio.adapter.type=postgres",
                         "socketio.adapter.postgres.channel-prefix=chat", "spring.r2dbc.url=" + postgres.r2dbcUrl(),
                         "spring.r2dbc.username=postgres")) {
             assertThat(reportLines(output)).singleElement().asString().contains(
@@ -68,7 +63,7 @@ class SocketIoStartupReportTest {
 
     @Test
     void aMisspeltKeyIsReportedWithTheKeyItWasMeantToBe(CapturedOutput output) {
-        try (ConfigurableApplicationContext app = start("socketio.adaptor.type=redis",
+        try (TestApplication app = TestApplication.start("socketio.adaptor.type=redis",
                 "socketio.cors.allowed-origin=https://example.com")) {
             assertThat(output).contains("Unknown property 'socketio.adaptor.type'",
                     "did you mean 'socketio.adapter.type'?", "Unknown property 'socketio.cors.allowed-origin'",
@@ -80,14 +75,14 @@ class SocketIoStartupReportTest {
 
     @Test
     void aKeyFarFromEveryPropertyIsReportedWithoutAGuess(CapturedOutput output) {
-        try (ConfigurableApplicationContext app = start("socketio.flux-capacitor=on")) {
+        try (TestApplication app = TestApplication.start("socketio.flux-capacitor=on")) {
             assertThat(output).contains("Unknown property 'socketio.flux-capacitor'", "Socketeer has no such property");
         }
     }
 
     @Test
     void knownKeysInAnyRelaxedFormAndListIndexesAreNotReported(CapturedOutput output) {
-        try (ConfigurableApplicationContext app = start("socketio.pingInterval=20s",
+        try (TestApplication app = TestApplication.start("socketio.pingInterval=20s",
                 "socketio.transports[0]=websocket", "socketio.adapter.redis.requests-timeout=3s",
                 "socketio.handler.bounded.max-threads=4", "socketio.redis-emitter.enabled=false")) {
             assertThat(output).doesNotContain("Unknown property");
@@ -103,22 +98,5 @@ class SocketIoStartupReportTest {
             }
         }
         return lines;
-    }
-
-    private static int port(ConfigurableApplicationContext app) {
-        return ((WebServerApplicationContext) app).getWebServer().getPort();
-    }
-
-    private static ConfigurableApplicationContext start(String... properties) {
-        List<String> all = new ArrayList<>(List.of("server.port=0", "spring.main.banner-mode=off",
-                "server.shutdown=immediate", "socketio.redis-emitter.enabled=false"));
-        all.addAll(List.of(properties));
-        return new SpringApplicationBuilder(App.class).web(WebApplicationType.REACTIVE)
-                .properties(all.toArray(String[]::new)).run();
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    @EnableAutoConfiguration
-    static class App {
     }
 }

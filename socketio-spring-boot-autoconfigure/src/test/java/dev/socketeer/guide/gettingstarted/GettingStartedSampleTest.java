@@ -2,8 +2,8 @@ package dev.socketeer.guide.gettingstarted;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.socketeer.guide.GuideApp;
 import dev.socketeer.test.NodeSocketIoClient;
+import dev.socketeer.test.TestApplication;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -15,7 +15,7 @@ class GettingStartedSampleTest {
 
     @Test
     void welcomesEachClientAcknowledgesAMessageAndBroadcastsItToTheOthers() {
-        try (GuideApp app = GuideApp.start(List.of(ChatController.class));
+        try (TestApplication app = TestApplication.start(List.of(ChatController.class));
                 NodeSocketIoClient clients = NodeSocketIoClient.start()) {
             clients.connect("a", app.url("/")).connect("b", app.url("/"));
             assertThat(clients.awaitEvent("a", "welcome", WAIT).get("args").get(0).asString()).startsWith("Hello, ");

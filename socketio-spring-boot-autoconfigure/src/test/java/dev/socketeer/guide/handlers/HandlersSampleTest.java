@@ -2,8 +2,8 @@ package dev.socketeer.guide.handlers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.socketeer.guide.GuideApp;
 import dev.socketeer.test.NodeSocketIoClient;
+import dev.socketeer.test.TestApplication;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +17,7 @@ class HandlersSampleTest {
 
     @Test
     void annotatedHandlersBindArgumentsAndAnswerAcknowledgements() {
-        try (GuideApp app = GuideApp.start(List.of(ChatController.class, FilesController.class, RoomController.class,
+        try (TestApplication app = TestApplication.start(List.of(ChatController.class, FilesController.class, RoomController.class,
                 GlobalErrors.class)); NodeSocketIoClient clients = NodeSocketIoClient.start()) {
             clients.connect("chat", app.url("/chat")).awaitConnect("chat", WAIT);
             assertThat(clients.emitWithAck("chat", "uppercase", WAIT, "shout").get(0).asString()).isEqualTo("SHOUT");
@@ -40,7 +40,7 @@ class HandlersSampleTest {
 
     @Test
     void programmaticHandlersEchoAndRefuseWithoutAToken() {
-        try (GuideApp app = GuideApp.start(List.of(ChatSocketConfiguration.class));
+        try (TestApplication app = TestApplication.start(List.of(ChatSocketConfiguration.class));
                 NodeSocketIoClient clients = NodeSocketIoClient.start()) {
             clients.connect("main", app.url("/")).awaitConnect("main", WAIT);
             assertThat(clients.emitWithAck("main", "echo", WAIT, "ping", 1).toString()).isEqualTo("[\"ping\",1]");

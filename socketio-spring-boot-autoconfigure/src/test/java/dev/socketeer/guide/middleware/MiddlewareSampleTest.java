@@ -2,8 +2,8 @@ package dev.socketeer.guide.middleware;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.socketeer.guide.GuideApp;
 import dev.socketeer.test.NodeSocketIoClient;
+import dev.socketeer.test.TestApplication;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +29,7 @@ class MiddlewareSampleTest {
 
     @Test
     void connectionMiddlewaresRefuseWithAReasonAndEventMiddlewaresDropEvents() {
-        try (GuideApp app = GuideApp.start(List.of(Tokens.class, MiddlewareConfiguration.class, AdminController.class,
+        try (TestApplication app = TestApplication.start(List.of(Tokens.class, MiddlewareConfiguration.class, AdminController.class,
                 ReactiveMiddleware.class)); NodeSocketIoClient clients = NodeSocketIoClient.start()) {
             clients.connect("anonymous", app.url("/"));
             var refused = clients.awaitConnectError("anonymous", WAIT);

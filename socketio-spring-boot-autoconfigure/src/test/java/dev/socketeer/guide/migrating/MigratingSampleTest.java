@@ -2,8 +2,8 @@ package dev.socketeer.guide.migrating;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.socketeer.guide.GuideApp;
 import dev.socketeer.test.NodeSocketIoClient;
+import dev.socketeer.test.TestApplication;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +16,7 @@ class MigratingSampleTest {
 
     @Test
     void chatEventsAreAcknowledgedAndReachTheLobby() {
-        try (GuideApp app = GuideApp.start(List.of(ChatController.class));
+        try (TestApplication app = TestApplication.start(List.of(ChatController.class));
                 NodeSocketIoClient clients = NodeSocketIoClient.start()) {
             clients.connect("a", app.url("/chat")).connect("b", app.url("/chat"));
             clients.awaitConnect("a", WAIT);

@@ -2,8 +2,8 @@ package dev.socketeer.guide.recovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.socketeer.guide.GuideApp;
 import dev.socketeer.test.NodeSocketIoClient;
+import dev.socketeer.test.TestApplication;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -15,7 +15,7 @@ class RecoverySampleTest {
 
     @Test
     void aDroppedClientIsResumedWithItsDataAndOnConnectRunsAgain() {
-        try (GuideApp app = GuideApp.start(List.of(GameController.class),
+        try (TestApplication app = TestApplication.start(List.of(GameController.class),
                 "socketio.connection-state-recovery.enabled=true");
                 NodeSocketIoClient clients = NodeSocketIoClient.start()) {
             clients.connect("player", app.url("/"));

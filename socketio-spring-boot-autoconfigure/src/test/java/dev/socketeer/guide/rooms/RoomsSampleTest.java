@@ -2,9 +2,9 @@ package dev.socketeer.guide.rooms;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.socketeer.guide.GuideApp;
 import dev.socketeer.test.NodeSocketIoClient;
 import dev.socketeer.test.NodeSocketIoClient.AckReply;
+import dev.socketeer.test.TestApplication;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +19,7 @@ class RoomsSampleTest {
 
     @Test
     void joiningTellsTheRoomAndAPollKeepsTheAnswersThatCameInTime() throws Exception {
-        try (GuideApp app = GuideApp.start(List.of(GameController.class, Notifications.class));
+        try (TestApplication app = TestApplication.start(List.of(GameController.class, Notifications.class));
                 NodeSocketIoClient clients = NodeSocketIoClient.start()) {
             clients.connect("eager", app.url("/"), Map.of(), Map.of("poll", AckReply.of("yes")));
             clients.connect("silent", app.url("/"));

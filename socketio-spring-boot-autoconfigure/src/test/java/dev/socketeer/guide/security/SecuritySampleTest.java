@@ -2,8 +2,8 @@ package dev.socketeer.guide.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.socketeer.guide.GuideApp;
 import dev.socketeer.test.NodeSocketIoClient;
+import dev.socketeer.test.TestApplication;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,7 +40,7 @@ class SecuritySampleTest {
 
     @Test
     void onlyAuthenticatedUsersConnectAndAPushReachesThatUserOnly() throws Exception {
-        try (GuideApp app = GuideApp.start(List.of(SecurityConfiguration.class, Users.class, InboxController.class,
+        try (TestApplication app = TestApplication.start(List.of(SecurityConfiguration.class, Users.class, InboxController.class,
                 InboxEndpoint.class)); NodeSocketIoClient clients = NodeSocketIoClient.start()) {
             HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(
                     URI.create(app.url("/socket.io/?EIO=4&transport=polling"))).build(),
@@ -57,14 +57,14 @@ class SecuritySampleTest {
 
     @Test
     void handshakesFromAnotherOriginAreRefused() throws Exception {
-        try (GuideApp app = GuideApp.start(List.of(OriginCheck.class))) {
+        try (TestApplication app = TestApplication.start(List.of(OriginCheck.class))) {
             assertThat(handshake(app, "https://evil.example").statusCode()).isEqualTo(403);
             assertThat(handshake(app, "https://evil.example").body()).contains("origin not allowed");
             assertThat(handshake(app, "https://app.example.com").statusCode()).isEqualTo(200);
         }
     }
 
-    private HttpResponse<String> handshake(GuideApp app, String origin) throws Exception {
+    private HttpResponse<String> handshake(TestApplication app, String origin) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(app.url("/socket.io/?EIO=4&transport=polling")))
                 .header("Origin", origin).build(), HttpResponse.BodyHandlers.ofString());
     }

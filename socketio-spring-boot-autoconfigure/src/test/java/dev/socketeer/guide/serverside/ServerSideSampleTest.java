@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.socketeer.adapter.redis.RedisServer;
-import dev.socketeer.guide.GuideApp;
+import dev.socketeer.test.TestApplication;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +16,7 @@ class ServerSideSampleTest {
 
     @Test
     void aChangeOnOneNodeReachesTheOtherAndEachOtherNodeAnswers() throws Exception {
-        try (RedisServer redis = RedisServer.start(); GuideApp one = node(redis); GuideApp two = node(redis)) {
+        try (RedisServer redis = RedisServer.start(); TestApplication one = node(redis); TestApplication two = node(redis)) {
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> one.bean(PriceCache.class).sizes().get(5, TimeUnit.SECONDS).size() == 1);
 
@@ -28,8 +28,8 @@ class ServerSideSampleTest {
         }
     }
 
-    private static GuideApp node(RedisServer redis) {
-        return GuideApp.start(List.of(PriceCache.class), "socketio.adapter.type=redis",
+    private static TestApplication node(RedisServer redis) {
+        return TestApplication.start(List.of(PriceCache.class), "socketio.adapter.type=redis",
                 "spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + redis.port());
     }
 }

@@ -1,4 +1,4 @@
-package dev.socketeer.guide;
+package dev.socketeer.test;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,8 +9,11 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 
-/** A reactive application on a free port made of the guide classes a test names, as a reader's would be. */
-public final class GuideApp implements AutoCloseable {
+/**
+ * A reactive Spring Boot application on a free port, made of the classes a test names plus the auto-configuration,
+ * as a user's application would be (no component scanning; the Redis emitter off unless a property turns it on).
+ */
+public final class TestApplication implements AutoCloseable {
 
     @Configuration(proxyBeanMethods = false)
     @EnableAutoConfiguration
@@ -19,24 +22,33 @@ public final class GuideApp implements AutoCloseable {
 
     private final ConfigurableApplicationContext context;
 
-    private GuideApp(ConfigurableApplicationContext context) {
+    private TestApplication(ConfigurableApplicationContext context) {
         this.context = context;
     }
 
-    /** Starts the application; {@code properties} are {@code key=value} pairs. */
-    public static GuideApp start(List<Class<?>> classes, String... properties) {
+    /** Starts the application; {@code properties} are {@code key=value} pairs and win over the defaults here. */
+    public static TestApplication start(List<Class<?>> classes, String... properties) {
         List<Class<?>> sources = new ArrayList<>(classes);
         sources.add(AutoConfigured.class);
         List<String> all = new ArrayList<>(List.of("server.port=0", "spring.main.banner-mode=off",
                 "server.shutdown=immediate", "socketio.redis-emitter.enabled=false"));
         all.addAll(List.of(properties));
-        return new GuideApp(new SpringApplicationBuilder(sources.toArray(Class<?>[]::new))
+        return new TestApplication(new SpringApplicationBuilder(sources.toArray(Class<?>[]::new))
                 .web(WebApplicationType.REACTIVE).properties(all.toArray(String[]::new)).run());
     }
 
-    /** The URL of a namespace, e.g. {@code url("/chat")}. */
-    public String url(String namespace) {
-        return "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort() + namespace;
+    /** Starts the auto-configuration alone with these properties. */
+    public static TestApplication start(String... properties) {
+        return start(List.of(), properties);
+    }
+
+    public int port() {
+        return ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+
+    /** The URL of a path or namespace on this application, e.g. {@code url("/chat")}. */
+    public String url(String path) {
+        return "http://127.0.0.1:" + port() + path;
     }
 
     public <T> T bean(Class<T> type) {
