@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.LinkedHashSet;
@@ -115,7 +116,11 @@ final class UnknownPropertyCheck {
             Enumeration<URL> resources = classLoader.getResources(METADATA);
             while (resources.hasMoreElements()) {
                 try (InputStream in = resources.nextElement().openStream()) {
-                    JsonNode properties = mapper.readTree(in).path("properties");
+                    byte[] json = in.readAllBytes();
+                    if (!new String(json, StandardCharsets.UTF_8).contains("\"" + PREFIX + ".")) {
+                        continue; // another library's properties: not worth parsing
+                    }
+                    JsonNode properties = mapper.readTree(json).path("properties");
                     for (JsonNode property : properties) {
                         String name = property.path("name").asString("");
                         if (name.startsWith(PREFIX + ".") && ConfigurationPropertyName.isValid(name)) {
