@@ -1,7 +1,9 @@
 package dev.socketeer.guide.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.socketeer.server.SocketIoServer;
 import dev.socketeer.test.NodeSocketIoClient;
 import dev.socketeer.test.TestApplication;
 import java.net.URI;
@@ -13,6 +15,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -49,6 +52,9 @@ class SecuritySampleTest {
 
             clients.connect("alice", app.url("/"), Map.of("extraHeaders", Map.of("Authorization", ALICE)))
                     .awaitConnect("alice", WAIT);
+            // @OnConnect joins the room on the handler executor, just after the client was told it is connected
+            await().atMost(WAIT).until(() -> app.bean(SocketIoServer.class).in("user:alice").allSockets()
+                    .get(5, TimeUnit.SECONDS).size() == 1);
             app.bean(InboxEndpoint.class).push("alice", Map.of("text", "hello"));
             assertThat(clients.awaitEvent("alice", "message", WAIT).get("args").get(0).get("text").asString())
                     .isEqualTo("hello");
