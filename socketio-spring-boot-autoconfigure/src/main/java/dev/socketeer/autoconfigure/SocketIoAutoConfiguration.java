@@ -73,7 +73,8 @@ public class SocketIoAutoConfiguration {
         return mapper != null ? options.withJsonMapper(mapper) : options;
     }
 
-    @Bean
+    /** Closed once, by {@link SocketIoServerLifecycle}; not again as a destroy method (a second goodbye). */
+    @Bean(destroyMethod = "")
     @ConditionalOnMissingBean
     SocketIoServer socketIoServer(EngineServer socketIoEngineServer, ServerOptions socketIoServerOptions,
             ObjectProvider<SocketIoServerCustomizer> customizers) {

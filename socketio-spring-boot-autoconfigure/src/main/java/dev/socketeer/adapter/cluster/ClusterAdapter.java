@@ -1,7 +1,13 @@
 package dev.socketeer.adapter.cluster;
 
 import dev.socketeer.adapter.AckTimeoutException;
+import dev.socketeer.adapter.AdapterHealth;
+import dev.socketeer.adapter.BackendStatus;
+import dev.socketeer.adapter.BroadcastFlags;
 import dev.socketeer.adapter.BroadcastOptions;
+import dev.socketeer.adapter.ClusterException;
+import dev.socketeer.adapter.ClusterRequestTimeoutException;
+import dev.socketeer.adapter.ClusterUnavailableException;
 import dev.socketeer.adapter.InMemoryAdapter;
 import dev.socketeer.adapter.LocalNamespace;
 import dev.socketeer.adapter.SocketDetails;
@@ -18,6 +24,7 @@ import dev.socketeer.adapter.cluster.ClusterMessage.SocketsLeave;
 import dev.socketeer.protocol.socketio.Packet;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,13 +33,11 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import reactor.core.Disposable;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * The cluster protocol of socket.io-adapter's {@code ClusterAdapter}, independent of the transport.
@@ -44,7 +49,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * {@code serverSideEmitWithAck}) wait at most the requests timeout (5 s unless set), then fail.
  * Nothing here blocks; timers run on Reactor's parallel scheduler.
  */
-public abstract class ClusterAdapter extends InMemoryAdapter {
+public abstract class ClusterAdapter extends InMemoryAdapter implements AdapterHealth {
 
     /** The uid emitters publish with; never counted as a server. */
     public static final String EMITTER_UID = "emitter";
@@ -53,7 +58,6 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
     public static final Duration DEFAULT_REQUESTS_TIMEOUT = Duration.ofSeconds(5);
 
     private static final System.Logger LOG = System.getLogger(ClusterAdapter.class.getName());
-        private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     /** This server's uid in this namespace: 16 hex characters, like the reference. */
     protected final String uid = randomId();
@@ -62,6 +66,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
     private final Duration requestsTimeout;
     private final Map<String, AckRequest> ackRequests = new ConcurrentHashMap<>();
     private final Map<String, Request> requests = new ConcurrentHashMap<>();
+    private volatile int serversSeen = -1;
 
     protected ClusterAdapter(LocalNamespace namespace, ClusterMessageCodec codec, Duration requestsTimeout) {
         super(namespace);
@@ -87,6 +92,26 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
     /** How long requests to the other servers wait for their answers. */
     public Duration requestsTimeout() {
         return requestsTimeout;
+    }
+
+    /** The state of the connection this adapter publishes and listens on. */
+    protected abstract BackendState backendState();
+
+    @Override
+    public BackendStatus backendStatus() {
+        return backendState().status();
+    }
+
+    /** The server count last answered by {@link #serverCount()}, or {@code -1}. */
+    @Override
+    public int serversSeen() {
+        return serversSeen;
+    }
+
+    /** Records a server count that {@link #serverCount()} answered. */
+    protected final int seen(int servers) {
+        serversSeen = servers;
+        return servers;
     }
 
     /** Publishes a message to every server of the namespace; completes with its offset ({@code ""} if none). */
@@ -279,7 +304,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
 
     @Override
     public CompletableFuture<Set<String>> sockets(Set<String> rooms) {
-        return fetchSockets(new BroadcastOptions(rooms, Set.of(), dev.socketeer.adapter.BroadcastFlags.NONE))
+        return fetchSockets(new BroadcastOptions(rooms, Set.of(), BroadcastFlags.NONE))
                 .thenApply(sockets -> {
                     Set<String> ids = new LinkedHashSet<>();
                     sockets.forEach(socket -> ids.add(socket.id()));
@@ -290,7 +315,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
     /** The union of the rooms of every socket of the cluster (the cluster protocol has no room listing). */
     @Override
     public CompletableFuture<Set<String>> allRooms() {
-        return fetchSockets(new BroadcastOptions(Set.of(), Set.of(), dev.socketeer.adapter.BroadcastFlags.NONE))
+        return fetchSockets(new BroadcastOptions(Set.of(), Set.of(), BroadcastFlags.NONE))
                 .thenApply(sockets -> {
                     Set<String> rooms = new LinkedHashSet<>(rooms());
                     sockets.forEach(socket -> rooms.addAll(socket.rooms()));
@@ -305,7 +330,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
             return local;
         }
         Duration timeout = options.flags().timeout() != null ? options.flags().timeout() : requestsTimeout;
-        return local.thenCompose(localSockets -> request(timeout,
+        return local.thenCompose(localSockets -> request("fetchSockets", timeout,
                 requestId -> new FetchSockets(uid, namespace.name(), options, requestId))
                 .thenApply(answers -> {
                     List<SocketDetails> all = new ArrayList<>(localSockets);
@@ -322,10 +347,10 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
     @Override
     public CompletableFuture<List<JsonNode>> serverSideEmitWithAck(List<?> packet, Duration timeout) {
         JsonNode tree = codec.tree(packet);
-        return request(timeout != null ? timeout : requestsTimeout,
+        return request("serverSideEmitWithAck", timeout != null ? timeout : requestsTimeout,
                 requestId -> new ServerSideEmit(uid, namespace.name(), tree, requestId))
                 .exceptionallyCompose(error -> {
-                    Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+                    Throwable cause = BackendState.unwrap(error);
                     if (cause instanceof ClusterRequestTimeoutException timedOut) {
                         return CompletableFuture.failedFuture(new AckTimeoutException(timedOut.partial()));
                     }
@@ -335,36 +360,48 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
 
     /**
      * Publishes a request and collects one answer per other server (each answer may hold several
-     * values); fails with a {@link TimeoutException} naming how many answers were missing.
+     * values). The requests timeout runs from this call, whatever the backend does meanwhile (even
+     * while it takes the server count): fails at once with {@link ClusterUnavailableException} while
+     * the backend is unreachable or when the request cannot be published, with
+     * {@link ClusterRequestTimeoutException} naming how many answers were missing at the deadline.
      */
-    private CompletableFuture<List<JsonNode>> request(Duration timeout,
+    private CompletableFuture<List<JsonNode>> request(String operation, Duration timeout,
             java.util.function.Function<String, ClusterMessage> message) {
+        BackendState backend = backendState();
+        if (!backend.connected()) {
+            return CompletableFuture.failedFuture(backend.unavailable(operation, null));
+        }
+        String requestId = randomId();
+        Request request = new Request(operation);
+        Disposable timer = Schedulers.parallel().schedule(() -> {
+            requests.remove(requestId);
+            request.timeOut();
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        request.result.whenComplete((answers, error) -> {
+            timer.dispose();
+            requests.remove(requestId);
+        });
         Set<String> responders = expectedResponders();
         CompletableFuture<Integer> expected = responders != null
                 ? CompletableFuture.completedFuture(responders.size())
                 : serverCount().thenApply(count -> count - 1);
-        return expected.thenCompose(count -> {
-            if (count <= 0) {
-                return CompletableFuture.completedFuture(List.<JsonNode>of());
+        expected.whenComplete((count, error) -> {
+            if (error != null) {
+                Throwable cause = BackendState.unwrap(error);
+                request.fail(cause instanceof ClusterException ? cause : backend.unavailable(operation, cause));
+                return;
             }
-            String requestId = randomId();
-            Request request = new Request(count, responders == null ? null : ConcurrentHashMap.newKeySet());
-            if (responders != null) {
-                request.missing.addAll(responders);
+            if (!request.expect(count, responders)) {
+                return; // nobody to ask, or already timed out
             }
             requests.put(requestId, request);
-            Disposable timer = Schedulers.parallel().schedule(() -> {
-                if (requests.remove(requestId) != null) {
-                    request.timeOut();
+            publish(message.apply(requestId)).whenComplete((offset, publishError) -> {
+                if (publishError != null) {
+                    request.fail(backend.unavailable(operation, publishError));
                 }
-            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-            request.result.whenComplete((answers, error) -> {
-                timer.dispose();
-                requests.remove(requestId);
             });
-            publish(message.apply(requestId));
-            return request.result;
         });
+        return request.result;
     }
 
     private record AckRequest(IntConsumer clientCount, Consumer<JsonNode> ack) {
@@ -373,18 +410,34 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
     private static final class Request {
 
         final CompletableFuture<List<JsonNode>> result = new CompletableFuture<>();
-        final Set<String> missing;
-        private final int expected;
+        private final String operation;
+        private Set<String> missing;
+        private int expected = -1;
         private int current;
         private final List<JsonNode> answers = new ArrayList<>();
 
-        Request(int expected, Set<String> missing) {
-            this.expected = expected;
-            this.missing = missing;
+        Request(String operation) {
+            this.operation = operation;
+        }
+
+        /** Sets whom to wait for; false when there is nothing to wait for (or it is over). */
+        synchronized boolean expect(int count, Set<String> responders) {
+            if (result.isDone()) {
+                return false;
+            }
+            if (count <= 0) {
+                result.complete(List.of());
+                return false;
+            }
+            expected = count;
+            if (responders != null) {
+                missing = new HashSet<>(responders);
+            }
+            return true;
         }
 
         synchronized void answer(String from, List<JsonNode> values) {
-            if (result.isDone()) {
+            if (result.isDone() || expected < 0) {
                 return;
             }
             answers.addAll(values);
@@ -408,10 +461,18 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
         }
 
         synchronized void timeOut() {
-            String message = missing != null
-                    ? "timeout reached: missing " + missing.size() + " responses"
-                    : "timeout reached: only " + current + " responses received out of " + expected;
-            result.completeExceptionally(new ClusterRequestTimeoutException(message, List.copyOf(answers)));
+            if (result.isDone()) {
+                return;
+            }
+            String message = expected < 0 ? "the server count did not arrive in time"
+                    : missing != null ? "missing " + missing.size() + " responses"
+                    : "only " + current + " responses received out of " + expected;
+            result.completeExceptionally(new ClusterRequestTimeoutException(operation + ": timeout reached: "
+                    + message, List.copyOf(answers)));
+        }
+
+        void fail(Throwable error) {
+            result.completeExceptionally(error);
         }
     }
 }
