@@ -43,7 +43,14 @@ final class ClusterNode implements AutoCloseable {
                 .properties(properties.toArray(String[]::new))
                 .initializers(ctx -> ctx.getBeanFactory().registerSingleton("serverSideEvents", events))
                 .run();
-        return new ClusterNode(name, context, events);
+        ClusterNode node = new ClusterNode(name, context, events);
+        // the adapter connects in the background: with Redis up, tests start from a node already in the cluster
+        if (RedisServer.notStartedOn(redisPort).ping() && context.getBeanProvider(RedisAdapterFactory.class)
+                .getIfAvailable() != null) {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                    .until(() -> node.adapterFactory().isConnected());
+        }
+        return node;
     }
 
     int port() {

@@ -47,6 +47,11 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** A server for this port, not started yet: {@link #restart()} starts it (for a Redis that comes up late). */
+    public static RedisServer notStartedOn(int port) {
+        return new RedisServer(port);
+    }
+
     public int port() {
         return port;
     }
