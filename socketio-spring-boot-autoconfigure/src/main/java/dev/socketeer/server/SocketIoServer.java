@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -36,8 +37,7 @@ public final class SocketIoServer {
     private final Namespace main;
     private final Base64Id ids = new Base64Id();
     private volatile ServerObserver observer = ServerObserver.NONE;
-    private final java.util.concurrent.atomic.AtomicReference<CompletableFuture<Void>> closed =
-            new java.util.concurrent.atomic.AtomicReference<>();
+    private final AtomicReference<CompletableFuture<Void>> closed = new AtomicReference<>();
 
     /** A server attached to an Engine.IO server; closing it closes the engine too. */
     public SocketIoServer(EngineServer engine, ServerOptions options) {

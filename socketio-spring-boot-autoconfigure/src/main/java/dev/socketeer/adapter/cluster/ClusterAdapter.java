@@ -24,7 +24,6 @@ import dev.socketeer.adapter.cluster.ClusterMessage.SocketsLeave;
 import dev.socketeer.protocol.socketio.Packet;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,7 +34,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
-import reactor.core.Disposable;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
 
@@ -65,7 +63,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter implements AdapterH
     protected final ClusterMessageCodec codec;
     private final Duration requestsTimeout;
     private final Map<String, AckRequest> ackRequests = new ConcurrentHashMap<>();
-    private final Map<String, Request> requests = new ConcurrentHashMap<>();
+    private final PendingRequests requests = new PendingRequests();
     private volatile int serversSeen = -1;
 
     protected ClusterAdapter(LocalNamespace namespace, ClusterMessageCodec codec, Duration requestsTimeout) {
@@ -234,12 +232,12 @@ public abstract class ClusterAdapter extends InMemoryAdapter implements AdapterH
                 request.ack().accept(m.packet());
             }
         } else if (response instanceof FetchSocketsResponse m) {
-            Request request = requests.get(m.requestId());
+            PendingRequests.Pending request = requests.get(m.requestId());
             if (request != null) {
                 request.answer(m.uid(), m.sockets());
             }
         } else if (response instanceof ServerSideEmitResponse m) {
-            Request request = requests.get(m.requestId());
+            PendingRequests.Pending request = requests.get(m.requestId());
             if (request != null) {
                 request.answer(m.uid(), List.of(m.packet()));
             }
@@ -249,7 +247,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter implements AdapterH
 
     /** A server left: requests stop waiting for it. */
     protected void forgetResponder(String serverUid) {
-        requests.values().forEach(request -> request.forget(serverUid));
+        requests.forget(serverUid);
     }
 
     // ---- operations
@@ -372,15 +370,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter implements AdapterH
             return CompletableFuture.failedFuture(backend.unavailable(operation, null));
         }
         String requestId = randomId();
-        Request request = new Request(operation);
-        Disposable timer = Schedulers.parallel().schedule(() -> {
-            requests.remove(requestId);
-            request.timeOut();
-        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-        request.result.whenComplete((answers, error) -> {
-            timer.dispose();
-            requests.remove(requestId);
-        });
+        PendingRequests.Pending request = requests.start(requestId, operation, 0, timeout);
         Set<String> responders = expectedResponders();
         CompletableFuture<Integer> expected = responders != null
                 ? CompletableFuture.completedFuture(responders.size())
@@ -389,90 +379,17 @@ public abstract class ClusterAdapter extends InMemoryAdapter implements AdapterH
             if (error != null) {
                 Throwable cause = BackendState.unwrap(error);
                 request.fail(cause instanceof ClusterException ? cause : backend.unavailable(operation, cause));
-                return;
+            } else if (request.expect(count, responders)) {
+                publish(message.apply(requestId)).whenComplete((offset, publishError) -> {
+                    if (publishError != null) {
+                        request.fail(backend.unavailable(operation, publishError));
+                    }
+                });
             }
-            if (!request.expect(count, responders)) {
-                return; // nobody to ask, or already timed out
-            }
-            requests.put(requestId, request);
-            publish(message.apply(requestId)).whenComplete((offset, publishError) -> {
-                if (publishError != null) {
-                    request.fail(backend.unavailable(operation, publishError));
-                }
-            });
         });
-        return request.result;
+        return request.result();
     }
 
     private record AckRequest(IntConsumer clientCount, Consumer<JsonNode> ack) {
-    }
-
-    private static final class Request {
-
-        final CompletableFuture<List<JsonNode>> result = new CompletableFuture<>();
-        private final String operation;
-        private Set<String> missing;
-        private int expected = -1;
-        private int current;
-        private final List<JsonNode> answers = new ArrayList<>();
-
-        Request(String operation) {
-            this.operation = operation;
-        }
-
-        /** Sets whom to wait for; false when there is nothing to wait for (or it is over). */
-        synchronized boolean expect(int count, Set<String> responders) {
-            if (result.isDone()) {
-                return false;
-            }
-            if (count <= 0) {
-                result.complete(List.of());
-                return false;
-            }
-            expected = count;
-            if (responders != null) {
-                missing = new HashSet<>(responders);
-            }
-            return true;
-        }
-
-        synchronized void answer(String from, List<JsonNode> values) {
-            if (result.isDone() || expected < 0) {
-                return;
-            }
-            answers.addAll(values);
-            current++;
-            if (missing != null) {
-                missing.remove(from);
-            }
-            completeIfDone();
-        }
-
-        synchronized void forget(String server) {
-            if (missing != null && missing.remove(server)) {
-                completeIfDone();
-            }
-        }
-
-        private void completeIfDone() {
-            if (missing != null ? missing.isEmpty() : current >= expected) {
-                result.complete(List.copyOf(answers));
-            }
-        }
-
-        synchronized void timeOut() {
-            if (result.isDone()) {
-                return;
-            }
-            String message = expected < 0 ? "the server count did not arrive in time"
-                    : missing != null ? "missing " + missing.size() + " responses"
-                    : "only " + current + " responses received out of " + expected;
-            result.completeExceptionally(new ClusterRequestTimeoutException(operation + ": timeout reached: "
-                    + message, List.copyOf(answers)));
-        }
-
-        void fail(Throwable error) {
-            result.completeExceptionally(error);
-        }
     }
 }

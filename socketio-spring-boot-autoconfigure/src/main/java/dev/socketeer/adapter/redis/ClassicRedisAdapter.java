@@ -13,6 +13,7 @@ import dev.socketeer.adapter.SocketDetails;
 import dev.socketeer.adapter.cluster.BackendState;
 import dev.socketeer.adapter.cluster.ClusterMessageCodec;
 import dev.socketeer.adapter.cluster.MsgPack;
+import dev.socketeer.adapter.cluster.PendingRequests;
 import dev.socketeer.protocol.socketio.Packet;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +26,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
-import reactor.core.Disposable;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -70,7 +70,7 @@ final class ClassicRedisAdapter extends InMemoryAdapter implements AdapterHealth
     private final String specificResponseChannel;
     private final Set<String> liveRooms = ConcurrentHashMap.newKeySet();
     private final Map<String, AckRequest> ackRequests = new ConcurrentHashMap<>();
-    private final Map<String, Request> requests = new ConcurrentHashMap<>();
+    private final PendingRequests requests = new PendingRequests();
     private volatile int serversSeen = -1;
 
     ClassicRedisAdapter(LocalNamespace namespace, RedisPubSub redis, RedisAdapterOptions options,
@@ -225,7 +225,7 @@ final class ClassicRedisAdapter extends InMemoryAdapter implements AdapterHealth
         boolean own = uid.equals(from);
         switch (request.path("type").asInt(-1)) {
             case SOCKETS -> {
-                if (own || requests.containsKey(requestId)) {
+                if (own || requests.get(requestId) != null) {
                     return;
                 }
                 Set<String> rooms = new LinkedHashSet<>();
@@ -239,7 +239,7 @@ final class ClassicRedisAdapter extends InMemoryAdapter implements AdapterHealth
                 });
             }
             case ALL_ROOMS -> {
-                if (own || requests.containsKey(requestId)) {
+                if (own || requests.get(requestId) != null) {
                     return;
                 }
                 ObjectNode response = NODES.objectNode();
@@ -250,7 +250,7 @@ final class ClassicRedisAdapter extends InMemoryAdapter implements AdapterHealth
             }
             case REMOTE_JOIN, REMOTE_LEAVE, REMOTE_DISCONNECT -> onRemoteRoomRequest(request, requestId, own);
             case REMOTE_FETCH -> {
-                if (own || requests.containsKey(requestId)) {
+                if (own || requests.get(requestId) != null) {
                     return;
                 }
                 super.fetchSockets(ClusterMessageCodec.options(request.path("opts"))).thenAccept(local -> {
@@ -349,14 +349,14 @@ final class ClassicRedisAdapter extends InMemoryAdapter implements AdapterHealth
             }
             return;
         }
-        Request request = requests.get(requestId);
+        PendingRequests.Pending request = requests.get(requestId);
         if (request == null) {
             return;
         }
-        switch (request.type) {
-            case SOCKETS, REMOTE_FETCH -> request.answer(response.path("sockets"));
-            case ALL_ROOMS -> request.answer(response.path("rooms"));
-            case SERVER_SIDE_EMIT -> request.answer(NODES.arrayNode().add(response.path("data")));
+        switch (request.kind()) {
+            case SOCKETS, REMOTE_FETCH -> request.answer(null, response.path("sockets"));
+            case ALL_ROOMS -> request.answer(null, response.path("rooms"));
+            case SERVER_SIDE_EMIT -> request.answer(null, NODES.arrayNode().add(response.path("data")));
             default -> {
             }
         }
@@ -377,31 +377,19 @@ final class ClassicRedisAdapter extends InMemoryAdapter implements AdapterHealth
         message.put("uid", uid);
         message.put("requestId", requestId);
         message.put("type", type);
-        Request request = new Request(type, what);
-        Disposable timer = Schedulers.parallel().schedule(() -> {
-            requests.remove(requestId);
-            request.timeOut();
-        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-        request.result.whenComplete((answers, error) -> {
-            timer.dispose();
-            requests.remove(requestId);
-        });
+        PendingRequests.Pending request = requests.start(requestId, what, type, timeout);
         redis.numsub(requestChannel).whenComplete((servers, countError) -> {
             if (countError != null) {
                 request.fail(redis.state().unavailable(what, countError));
-                return;
+            } else if (request.expect(seen(servers.intValue()) - 1, null)) {
+                redis.publish(requestChannel, codec.encodeJson(message)).whenComplete((receivers, error) -> {
+                    if (error != null) {
+                        request.fail(redis.state().unavailable(what, error));
+                    }
+                });
             }
-            if (!request.expect(seen(servers.intValue()) - 1)) {
-                return;
-            }
-            requests.put(requestId, request);
-            redis.publish(requestChannel, codec.encodeJson(message)).whenComplete((receivers, error) -> {
-                if (error != null) {
-                    request.fail(redis.state().unavailable(what, error));
-                }
-            });
         });
-        return request.result;
+        return request.result();
     }
 
     @Override
@@ -515,59 +503,6 @@ final class ClassicRedisAdapter extends InMemoryAdapter implements AdapterHealth
     }
 
     private record AckRequest(IntConsumer clientCount, Consumer<JsonNode> ack) {
-    }
-
-    private static final class Request {
-
-        final CompletableFuture<List<JsonNode>> result = new CompletableFuture<>();
-        final int type;
-        private final String what;
-        private int expected = -1;
-        private int received;
-        private final List<JsonNode> values = new ArrayList<>();
-
-        Request(int type, String what) {
-            this.type = type;
-            this.what = what;
-        }
-
-        /** Sets how many answers to wait for; false when there is nothing to wait for (or it is over). */
-        synchronized boolean expect(int count) {
-            if (result.isDone()) {
-                return false;
-            }
-            if (count <= 0) {
-                result.complete(List.of());
-                return false;
-            }
-            expected = count;
-            return true;
-        }
-
-        synchronized void answer(JsonNode array) {
-            if (result.isDone() || expected < 0) {
-                return;
-            }
-            received++;
-            array.forEach(values::add);
-            if (received >= expected) {
-                result.complete(List.copyOf(values));
-            }
-        }
-
-        synchronized void timeOut() {
-            if (result.isDone()) {
-                return;
-            }
-            String detail = expected < 0 ? "Redis did not say in time how many servers there are (PUBSUB NUMSUB)"
-                    : "only " + received + " responses received out of " + expected;
-            result.completeExceptionally(new ClusterRequestTimeoutException(what + ": timeout reached: " + detail,
-                    List.copyOf(values)));
-        }
-
-        void fail(Throwable error) {
-            result.completeExceptionally(error);
-        }
     }
 
     @Override

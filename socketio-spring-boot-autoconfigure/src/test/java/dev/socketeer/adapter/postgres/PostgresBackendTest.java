@@ -133,7 +133,9 @@ class PostgresBackendTest {
                 assertThat(a.server.fetchSockets()).failsWithin(Duration.ofSeconds(4))
                         .withThrowableOfType(ExecutionException.class)
                         .withCauseInstanceOf(ClusterRequestTimeoutException.class);
-                assertThat(a.server.serverSideEmitWithAck(Duration.ofSeconds(1), "ping")).failsWithin(Duration.ofSeconds(4));
+                assertThat(a.server.serverSideEmitWithAck(Duration.ofSeconds(1), "ping")).failsWithin(Duration.ofSeconds(4))
+                        .withThrowableOfType(ExecutionException.class)
+                        .withCauseInstanceOf(dev.socketeer.adapter.AckTimeoutException.class);
                 assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
             } finally {
                 postgres.resume();

@@ -5,13 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.socketeer.adapter.ClusterUnavailableException;
 import dev.socketeer.test.HealthProbe;
-import dev.socketeer.test.NodeSocketIoClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,32 +18,9 @@ import org.junit.jupiter.api.Test;
  * cross-node requests fail at once with {@link ClusterUnavailableException} meanwhile, and cross-node
  * delivery and the health come back without restarting any node. Run in both adapter modes by its subclasses.
  */
-abstract class RedisAdapterOutageTestBase {
+abstract class RedisAdapterOutageTestBase extends TwoRedisNodes {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
-
-    static RedisServer redis;
-    static ClusterNode n1;
-    static ClusterNode n2;
-    static NodeSocketIoClient clients;
-
-    static void startCluster(String mode) {
-        redis = RedisServer.start();
-        n1 = ClusterNode.start("n1", redis.port(), "socketio.adapter.redis.requests-timeout=1s",
-                "socketio.adapter.redis.mode=" + mode);
-        n2 = ClusterNode.start("n2", redis.port(), "socketio.adapter.redis.requests-timeout=1s",
-                "socketio.adapter.redis.mode=" + mode);
-        clients = NodeSocketIoClient.start();
-        clients.connect("a", n1.url() + "/", ClusterNode.websocket());
-        clients.connect("b", n2.url() + "/", ClusterNode.websocket());
-        clients.awaitConnect("a");
-        clients.awaitConnect("b");
-    }
-
-    @AfterAll
-    static void stop() {
-        ClusterNode.closeAll(clients, n1, n2, redis);
-    }
 
     @Test
     void localDeliverySurvivesARedisOutageAndClusterDeliveryResumesAfterIt() throws Exception {
@@ -87,7 +62,9 @@ abstract class RedisAdapterOutageTestBase {
                 .withThrowableOfType(ExecutionException.class)
                 .withCauseInstanceOf(ClusterUnavailableException.class)
                 .withMessageContaining("redis at 127.0.0.1:" + redis.port());
-        assertThat(n1.io().sockets().adapter().serverCount()).failsWithin(Duration.ofSeconds(5));
+        assertThat(n1.io().sockets().adapter().serverCount()).failsWithin(Duration.ofSeconds(5))
+                .withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(ClusterUnavailableException.class);
 
         redis.restart();
         await().atMost(Duration.ofSeconds(60)).until(() -> n1.adapterFactory().isConnected()

@@ -6,12 +6,10 @@ import static org.awaitility.Awaitility.await;
 import dev.socketeer.adapter.AckTimeoutException;
 import dev.socketeer.adapter.ClusterRequestTimeoutException;
 import dev.socketeer.adapter.ClusterUnavailableException;
-import dev.socketeer.test.NodeSocketIoClient;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,36 +19,10 @@ import org.junit.jupiter.api.Test;
  * they fail at once with {@link ClusterUnavailableException}; after a restart they work again.
  * Run in both adapter modes by its subclasses.
  */
-abstract class RedisAdapterStallTestBase {
+abstract class RedisAdapterStallTestBase extends TwoRedisNodes {
 
     /** requests-timeout plus room for a loaded machine; far below Lettuce's 60 s command timeout. */
     private static final Duration BOUND = Duration.ofSeconds(4);
-
-    static RedisServer redis;
-    static ClusterNode n1;
-    static ClusterNode n2;
-    static NodeSocketIoClient clients;
-
-    static void startCluster(String mode) {
-        redis = RedisServer.start();
-        n1 = ClusterNode.start("n1", redis.port(), "socketio.adapter.redis.requests-timeout=1s",
-                "socketio.adapter.redis.mode=" + mode);
-        n2 = ClusterNode.start("n2", redis.port(), "socketio.adapter.redis.requests-timeout=1s",
-                "socketio.adapter.redis.mode=" + mode);
-        clients = NodeSocketIoClient.start();
-        clients.connect("a", n1.url() + "/", ClusterNode.websocket());
-        clients.connect("b", n2.url() + "/", ClusterNode.websocket());
-        clients.awaitConnect("a");
-        clients.awaitConnect("b");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (redis != null) {
-            redis.resume();
-        }
-        ClusterNode.closeAll(clients, n1, n2, redis);
-    }
 
     @Test
     void clusterRequestsEndWithinTheirTimeoutWhileRedisIsStalledThenKilled() throws Exception {

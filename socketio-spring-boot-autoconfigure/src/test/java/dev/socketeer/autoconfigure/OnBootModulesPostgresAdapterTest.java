@@ -24,7 +24,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
  * provide, or a {@code JdbcConnectionDetails} bean; {@code socketio.adapter.postgres.*} still wins.
  * Runs with Boot's R2DBC and JDBC modules on the class path (a Surefire run of its own).
  */
-class PostgresAdapterOnBootModulesTest {
+class OnBootModulesPostgresAdapterTest {
 
     private static PostgresTestServer postgres;
 
