@@ -217,7 +217,7 @@ P1=$(free_port)
 P2=$(free_port)
 start_node redis1 "$P1" --spring.data.redis.host=127.0.0.1 --spring.data.redis.port="$RP"
 start_node redis2 "$P2" --spring.data.redis.host=127.0.0.1 --spring.data.redis.port="$RP"
-expect_line redis1 "adapter: redis (classic, key prefix \"socket.io\", Redis 127.0.0.1:$RP)"
+expect_line redis1 "adapter: redis (classic, prefix \"socket.io\", 127.0.0.1:$RP)"
 clients "http://127.0.0.1:$P1" "http://127.0.0.1:$P2"
 stop_nodes
 
@@ -246,7 +246,7 @@ P1=$(free_port)
 P2=$(free_port)
 start_node postgres1 "$P1" --spring.r2dbc.url="r2dbc:postgresql://127.0.0.1:$PP/app"
 start_node postgres2 "$P2" --spring.r2dbc.url="r2dbc:postgresql://127.0.0.1:$PP/app"
-expect_line postgres1 "adapter: postgres (channel prefix \"socket.io\", table \"socket_io_attachments\", Postgres postgres://app@127.0.0.1:$PP/app)"
+expect_line postgres1 "adapter: postgres (prefix \"socket.io\", 127.0.0.1:$PP/app)"
 clients "http://127.0.0.1:$P1" "http://127.0.0.1:$P2"
 stop_nodes
 

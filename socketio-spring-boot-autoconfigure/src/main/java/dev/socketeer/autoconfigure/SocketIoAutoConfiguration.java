@@ -76,7 +76,8 @@ public class SocketIoAutoConfiguration {
         return mapper != null ? options.withJsonMapper(mapper) : options;
     }
 
-    @Bean
+    /** Closed once, by {@link SocketIoServerLifecycle}; not again as a destroy method (a second goodbye). */
+    @Bean(destroyMethod = "")
     @ConditionalOnMissingBean
     SocketIoServer socketIoServer(EngineServer socketIoEngineServer, ServerOptions socketIoServerOptions,
             ObjectProvider<SocketIoServerCustomizer> customizers) {
@@ -120,8 +121,7 @@ public class SocketIoAutoConfiguration {
             ServerOptions socketIoServerOptions, ConfigurableApplicationContext context) {
         UnknownPropertyCheck.warnings(context.getEnvironment(), context.getClassLoader())
                 .forEach(SocketIoStartupReport::warn);
-        return new SocketIoStartupReport(properties, socketIoEngineOptions, socketIoServerOptions,
-                context.getBeanFactory(), context.getEnvironment());
+        return new SocketIoStartupReport(properties, socketIoEngineOptions, socketIoServerOptions);
     }
 
     static SocketIoConfigurationException missingAdapter(SocketIoProperties.AdapterType type, ClassLoader classLoader) {

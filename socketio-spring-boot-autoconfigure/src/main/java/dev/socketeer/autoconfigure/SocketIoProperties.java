@@ -382,12 +382,39 @@ public class SocketIoProperties {
         /** The adapter: "memory" (one node), "redis" or "postgres" (several nodes). */
         private AdapterType type = AdapterType.MEMORY;
 
+        // ---- what a cluster adapter does when its backend is down at startup
+
+        /**
+         * Whether startup fails when a cluster adapter cannot reach Redis or Postgres within fail-fast-timeout;
+         * otherwise the application starts, reports DOWN in the socketio health and connects in the background.
+         */
+        private boolean failFast = false;
+
+        /** How long a fail-fast startup waits for the cluster adapter's first connection. */
+        private Duration failFastTimeout = Duration.ofSeconds(10);
+
         public AdapterType getType() {
             return type;
         }
 
         public void setType(AdapterType type) {
             this.type = type;
+        }
+
+        public boolean isFailFast() {
+            return failFast;
+        }
+
+        public void setFailFast(boolean failFast) {
+            this.failFast = failFast;
+        }
+
+        public Duration getFailFastTimeout() {
+            return failFastTimeout;
+        }
+
+        public void setFailFastTimeout(Duration failFastTimeout) {
+            this.failFastTimeout = failFastTimeout;
         }
     }
 

@@ -149,6 +149,19 @@ public final class PostgresTestServer implements AutoCloseable {
         process = null;
     }
 
+    /**
+     * Stops every process of the server (SIGSTOP): connections stay open and no query is answered, as
+     * a stalled database.
+     */
+    public synchronized void pause() {
+        process.toHandle().descendants().forEach(child -> signal(child.pid(), "STOP"));
+    }
+
+    /** Lets a paused server run again (SIGCONT). */
+    public synchronized void resume() {
+        process.toHandle().descendants().forEach(child -> signal(child.pid(), "CONT"));
+    }
+
     private static void signal(long pid, String signal) {
         try {
             new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start().waitFor(5, TimeUnit.SECONDS);
