@@ -669,7 +669,7 @@ def main():
     # fan-out, 2 rounds, 4 s warm-up + 3 s windows, 500 polling clients. `settle` is a ceiling: the generator takes
     # the footprint as soon as the server is idle. The warm-up lets the JVMs compile each path before it is measured
     # (with 1 s, C2 compilations took a quarter of a JVM server's CPU in the measured window; see
-    # docs/performance.md, round 4).
+    # docs/contributing/performance.md, round 4).
     cfg = {"clients": 10000, "poll-clients": 500, "rooms": 100, "payload": 100, "rate": 200, "window": 16,
            "warmup": 4, "duration": 3, "ack-clients": 1000, "poll-ack-clients": 200, "settle": 2,
            "threads": 2, "connect-concurrency": 200, "connect-timeout": 60, "rounds": 2,

@@ -29,8 +29,14 @@ public interface Adapter {
     /** How many servers share this namespace, this one included. */
     CompletableFuture<Integer> serverCount();
 
-    /** Adds a socket to rooms. */
-    void addAll(String id, Set<String> rooms);
+    /**
+     * Adds a socket to rooms. Membership changes at once; the future completes when the socket will
+     * also receive the broadcasts that other servers send to these rooms (at once on one server; a
+     * sharded Redis adapter waits for its room subscriptions). It fails with a
+     * {@link ClusterException} when the backend cannot confirm that in time: the socket is still in
+     * the rooms, and gets this server's broadcasts.
+     */
+    CompletableFuture<Void> addAll(String id, Set<String> rooms);
 
     /** Removes a socket from one room. */
     void del(String id, String room);

@@ -18,7 +18,10 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
+import reactor.core.Disposable;
+import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -31,7 +34,8 @@ import tools.jackson.databind.JsonNode;
  */
 public class InMemoryAdapter implements Adapter {
 
-    private static final long SWEEP_INTERVAL_MILLIS = 60_000;
+    private static final long MIN_SWEEP_INTERVAL_MILLIS = 1_000;
+    private static final long MAX_SWEEP_INTERVAL_MILLIS = 60_000;
 
     /** The namespace this adapter serves. */
     protected final LocalNamespace namespace;
@@ -42,11 +46,20 @@ public class InMemoryAdapter implements Adapter {
     private final Map<String, StoredSession> sessions = new ConcurrentHashMap<>();
     private final Deque<StoredPacket> packets = new ArrayDeque<>();
     private final OffsetGenerator offsets = new OffsetGenerator();
-    private long lastSweep = System.currentTimeMillis();
+    private final Disposable sweeper;
 
     public InMemoryAdapter(LocalNamespace namespace) {
         this.namespace = namespace;
         this.maxDisconnectionDuration = namespace.maxDisconnectionDuration();
+        // expired sessions and packets go on time, not only when the next disconnection happens
+        this.sweeper = maxDisconnectionDuration == null ? null : Schedulers.parallel().schedulePeriodically(this::sweep,
+                sweepInterval(maxDisconnectionDuration), sweepInterval(maxDisconnectionDuration), TimeUnit.MILLISECONDS);
+    }
+
+    /** A quarter of the recovery window, so that a session outlives it by at most 25 % (1 s to 60 s). */
+    static long sweepInterval(Duration maxDisconnectionDuration) {
+        return Math.max(MIN_SWEEP_INTERVAL_MILLIS,
+                Math.min(MAX_SWEEP_INTERVAL_MILLIS, maxDisconnectionDuration.toMillis() / 4));
     }
 
     @Override
@@ -54,8 +67,12 @@ public class InMemoryAdapter implements Adapter {
         return CompletableFuture.completedFuture(null);
     }
 
+    /** Stops the sweeping of expired recovery sessions; subclasses call it from their own {@code close}. */
     @Override
     public CompletableFuture<Void> close() {
+        if (sweeper != null) {
+            sweeper.dispose();
+        }
         return CompletableFuture.completedFuture(null);
     }
 
@@ -64,8 +81,9 @@ public class InMemoryAdapter implements Adapter {
         return CompletableFuture.completedFuture(1);
     }
 
+    /** Adds a socket to rooms; complete at once (subclasses may wait for their subscriptions). */
     @Override
-    public void addAll(String id, Set<String> roomsToJoin) {
+    public CompletableFuture<Void> addAll(String id, Set<String> roomsToJoin) {
         sids.compute(id, (key, socketRooms) -> {
             Set<String> updated = socketRooms == null ? Set.of() : socketRooms;
             for (String room : roomsToJoin) {
@@ -88,6 +106,7 @@ public class InMemoryAdapter implements Adapter {
                 onJoinRoom(room, id);
             }
         }
+        return CompletableFuture.completedFuture(null);
     }
 
     @Override
@@ -317,7 +336,6 @@ public class InMemoryAdapter implements Adapter {
     public CompletableFuture<Void> persistSession(SessionToPersist session) {
         if (maxDisconnectionDuration != null) {
             sessions.put(session.pid(), new StoredSession(session, System.currentTimeMillis()));
-            sweepIfDue();
         }
         return CompletableFuture.completedFuture(null);
     }
@@ -366,7 +384,6 @@ public class InMemoryAdapter implements Adapter {
         synchronized (packets) {
             packets.addLast(new StoredPacket(offset, options, stored, System.currentTimeMillis()));
         }
-        sweepIfDue();
         return packet.withData(stored);
     }
 
@@ -376,13 +393,13 @@ public class InMemoryAdapter implements Adapter {
         return included && !excluded;
     }
 
-    private void sweepIfDue() {
-        long now = System.currentTimeMillis();
-        if (now - lastSweep < SWEEP_INTERVAL_MILLIS) {
-            return;
-        }
-        lastSweep = now;
-        long threshold = now - maxDisconnectionDuration.toMillis();
+    /** How many disconnected sessions are kept for recovery. */
+    int storedSessionCount() {
+        return sessions.size();
+    }
+
+    private void sweep() {
+        long threshold = System.currentTimeMillis() - maxDisconnectionDuration.toMillis();
         sessions.values().removeIf(session -> session.disconnectedAt() < threshold);
         synchronized (packets) {
             while (!packets.isEmpty() && packets.peekFirst().emittedAt() < threshold) {

@@ -15,6 +15,9 @@ import org.springframework.util.StringUtils;
  */
 record PostgresConnectionSettings(String host, int port, String database, String username, String password) {
 
+    /** The application name the adapter's own connections show in {@code pg_stat_activity}. */
+    static final String APPLICATION_NAME = "socketeer";
+
     static PostgresqlConnectionFactory connectionFactory(SocketIoPostgresAdapterProperties properties,
             Environment environment) {
         return resolve(properties, environment).connectionFactory();
@@ -25,7 +28,7 @@ record PostgresConnectionSettings(String host, int port, String database, String
                 .host(host)
                 .port(port)
                 .username(username)
-                .applicationName("socketeer");
+                .applicationName(APPLICATION_NAME);
         if (database != null) {
             builder.database(database);
         }
@@ -58,12 +61,20 @@ record PostgresConnectionSettings(String host, int port, String database, String
             password = first(password, urlPassword == null ? null : urlPassword.toString());
         }
         if (host == null) {
-            throw new IllegalStateException("socketio.adapter.type=postgres needs a Postgres connection: set"
-                    + " spring.r2dbc.url, spring.datasource.url, socketio.adapter.postgres.url or"
-                    + " socketio.adapter.postgres.host");
+            throw new SocketIoConfigurationException("socketio.adapter.postgres.url", null,
+                    "the Postgres adapter and emitter found no database to connect to: no ConnectionFactory bean,"
+                    + " no R2DBC or JDBC ConnectionDetails, and none of spring.r2dbc.url, spring.datasource.url,"
+                    + " socketio.adapter.postgres.url or socketio.adapter.postgres.host is set",
+                    "Set spring.r2dbc.url (or spring.datasource.url, or socketio.adapter.postgres.url or"
+                    + " socketio.adapter.postgres.host), or declare a ConnectionFactory bean.");
         }
         return new PostgresConnectionSettings(host, port != null ? port : 5432, database,
                 username != null ? username : "postgres", password);
+    }
+
+    /** {@code host:port/database}, for logs and health. */
+    String address() {
+        return host + ":" + port + (database == null ? "" : "/" + database);
     }
 
     @Override

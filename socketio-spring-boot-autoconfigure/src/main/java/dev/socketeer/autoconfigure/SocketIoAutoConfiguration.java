@@ -18,6 +18,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.util.ClassUtils;
@@ -41,6 +42,8 @@ public class SocketIoAutoConfiguration {
     private static final String MESSAGE_PACK = "org.msgpack.core.MessagePack";
     private static final String REDIS_CONNECTION_FACTORY =
             "org.springframework.data.redis.connection.ReactiveRedisConnectionFactory";
+    private static final String LETTUCE_CONNECTION_FACTORY =
+            "org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory";
 
 
     @Bean
@@ -73,7 +76,8 @@ public class SocketIoAutoConfiguration {
         return mapper != null ? options.withJsonMapper(mapper) : options;
     }
 
-    @Bean
+    /** Closed once, by {@link SocketIoServerLifecycle}; not again as a destroy method (a second goodbye). */
+    @Bean(destroyMethod = "")
     @ConditionalOnMissingBean
     SocketIoServer socketIoServer(EngineServer socketIoEngineServer, ServerOptions socketIoServerOptions,
             ObjectProvider<SocketIoServerCustomizer> customizers) {
@@ -110,36 +114,79 @@ public class SocketIoAutoConfiguration {
         return new SocketIoServerLifecycle(socketIoServer);
     }
 
+    /** One INFO line at startup saying what is served and how; a warning per unknown socketio.* key. */
+    @Bean
+    @ConditionalOnMissingBean
+    SocketIoStartupReport socketIoStartupReport(SocketIoProperties properties, EngineOptions socketIoEngineOptions,
+            ServerOptions socketIoServerOptions, ConfigurableApplicationContext context) {
+        UnknownPropertyCheck.warnings(context.getEnvironment(), context.getClassLoader())
+                .forEach(SocketIoStartupReport::warn);
+        return new SocketIoStartupReport(properties, socketIoEngineOptions, socketIoServerOptions);
+    }
+
     static SocketIoConfigurationException missingAdapter(SocketIoProperties.AdapterType type, ClassLoader classLoader) {
         String name = type.name().toLowerCase(Locale.ROOT);
         return switch (type) {
-            case REDIS -> ClassUtils.isPresent(REDIS_CONNECTION_FACTORY, classLoader)
-                    ? new SocketIoConfigurationException("socketio.adapter.type", name,
-                            "no Redis adapter is available: this build has no Redis adapter auto-configuration"
-                                    + " or no ReactiveRedisConnectionFactory bean",
-                            "Configure Redis with spring.data.redis.*, or declare an AdapterFactory bean,"
-                                    + " or set socketio.adapter.type=memory.")
-                    : new SocketIoConfigurationException("socketio.adapter.type", name,
-                            "the Redis adapter needs Spring Data Redis, which is not on the classpath",
-                            "Add the dependency org.springframework.boot:spring-boot-starter-data-redis and configure"
-                                    + " spring.data.redis.*, or set socketio.adapter.type=memory.");
-            case POSTGRES -> ClassUtils.isPresent(POSTGRES_CONNECTION_FACTORY, classLoader)
-                    && ClassUtils.isPresent(MESSAGE_PACK, classLoader)
-                    ? new SocketIoConfigurationException("socketio.adapter.type", name,
-                            "no Postgres adapter is available: the Postgres adapter auto-configuration is excluded"
-                                    + " or did not apply",
-                            "Configure the connection with spring.r2dbc.*, spring.datasource.* or"
-                                    + " socketio.adapter.postgres.url, or declare an AdapterFactory bean,"
-                                    + " or set socketio.adapter.type=memory.")
-                    : new SocketIoConfigurationException("socketio.adapter.type", name,
-                            "the Postgres adapter needs r2dbc-postgresql and msgpack-core, which are not both on"
-                                    + " the classpath",
-                            "Add the dependencies org.postgresql:r2dbc-postgresql and org.msgpack:msgpack-core,"
-                                    + " or set socketio.adapter.type=memory.");
+            case REDIS -> missingRedisAdapter(classLoader);
+            case POSTGRES -> missingPostgresAdapter(classLoader);
             case MEMORY -> new SocketIoConfigurationException("socketio.adapter.type", name,
                     "no AdapterFactory bean is available", "Declare an AdapterFactory bean, or remove the one that"
                             + " replaced the in-memory adapter's configuration.");
         };
+    }
+
+    // Each missing piece named as what it is, most basic first: a report must not send the user to
+    // configure spring.data.redis.* when what is missing is a jar.
+    private static SocketIoConfigurationException missingRedisAdapter(ClassLoader classLoader) {
+        if (!ClassUtils.isPresent(REDIS_CONNECTION_FACTORY, classLoader)) {
+            return new SocketIoConfigurationException("socketio.adapter.type", "redis",
+                    "the Redis adapter needs Spring Data Redis, which is not on the classpath",
+                    "Add the dependency org.springframework.boot:spring-boot-starter-data-redis and configure"
+                            + " spring.data.redis.*, or set socketio.adapter.type=memory.");
+        }
+        if (!ClassUtils.isPresent(LETTUCE_CONNECTION_FACTORY, classLoader)) {
+            return new SocketIoConfigurationException("socketio.adapter.type", "redis",
+                    "the Redis adapter needs the Lettuce client (io.lettuce:lettuce-core), which is not on the"
+                            + " classpath (Jedis is not supported: its connections block)",
+                    "Depend on org.springframework.boot:spring-boot-starter-data-redis (it brings Lettuce) without"
+                            + " excluding lettuce-core, or set socketio.adapter.type=memory.");
+        }
+        if (!ClassUtils.isPresent(MESSAGE_PACK, classLoader)) {
+            return missingMessagePack("redis");
+        }
+        return new SocketIoConfigurationException("socketio.adapter.type", "redis",
+                "the application has no LettuceConnectionFactory bean for the Redis adapter to use (Spring Boot's"
+                        + " Redis auto-configuration creates one unless spring.data.redis.client-type=jedis or the"
+                        + " application declares its own RedisConnectionFactory)",
+                "Let Spring Boot configure Redis with spring.data.redis.* (Lettuce, the default client), declare a"
+                        + " LettuceConnectionFactory bean, or declare an AdapterFactory bean,"
+                        + " or set socketio.adapter.type=memory.");
+    }
+
+    private static SocketIoConfigurationException missingPostgresAdapter(ClassLoader classLoader) {
+        if (!ClassUtils.isPresent(POSTGRES_CONNECTION_FACTORY, classLoader)) {
+            return new SocketIoConfigurationException("socketio.adapter.type", "postgres",
+                    "the Postgres adapter needs the reactive driver r2dbc-postgresql, which is not on the classpath",
+                    "Add the dependency org.postgresql:r2dbc-postgresql (its version is managed by Spring Boot),"
+                            + " or set socketio.adapter.type=memory.");
+        }
+        if (!ClassUtils.isPresent(MESSAGE_PACK, classLoader)) {
+            return missingMessagePack("postgres");
+        }
+        return new SocketIoConfigurationException("socketio.adapter.type", "postgres",
+                "no Postgres adapter is available: the Postgres adapter auto-configuration is excluded"
+                        + " or did not apply",
+                "Configure the connection with spring.r2dbc.*, spring.datasource.* or"
+                        + " socketio.adapter.postgres.url, or declare an AdapterFactory bean,"
+                        + " or set socketio.adapter.type=memory.");
+    }
+
+    private static SocketIoConfigurationException missingMessagePack(String adapter) {
+        return new SocketIoConfigurationException("socketio.adapter.type", adapter,
+                "the " + adapter + " adapter encodes its messages with MessagePack, and org.msgpack:msgpack-core"
+                        + " is not on the classpath",
+                "Depend on dev.socketeer:socketio-spring-boot-starter, which brings msgpack-core (rather than on"
+                        + " socketio-spring-boot-autoconfigure alone), or set socketio.adapter.type=memory.");
     }
 
     /** The in-memory adapter: broadcasts reach the sockets of this process only. */

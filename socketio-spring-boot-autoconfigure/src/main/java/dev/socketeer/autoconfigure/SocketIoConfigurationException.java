@@ -8,6 +8,7 @@ public class SocketIoConfigurationException extends RuntimeException {
 
     private final String property;
     private final Object value;
+    private final String problem;
     private final String action;
 
     /**
@@ -20,6 +21,7 @@ public class SocketIoConfigurationException extends RuntimeException {
         super("Invalid " + property + "=" + value + ": " + problem + ". " + action);
         this.property = property;
         this.value = value;
+        this.problem = problem;
         this.action = action;
     }
 
@@ -31,6 +33,11 @@ public class SocketIoConfigurationException extends RuntimeException {
     /** The value it has. */
     public Object getValue() {
         return value;
+    }
+
+    /** What is wrong with it. */
+    public String getProblem() {
+        return problem;
     }
 
     /** What to do about it. */

@@ -20,7 +20,7 @@ public final class SocketIoFailureAnalyzer implements FailureAnalyzer, Ordered {
     public FailureAnalysis analyze(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof SocketIoConfigurationException invalid) {
-                return new FailureAnalysis(describe(invalid.getProperty(), invalid.getValue(), invalid.getMessage()),
+                return new FailureAnalysis(describe(invalid.getProperty(), invalid.getValue(), invalid.getProblem()),
                         invalid.getAction(), invalid);
             }
             if (cause instanceof BindException bind && bind.getProperty() != null

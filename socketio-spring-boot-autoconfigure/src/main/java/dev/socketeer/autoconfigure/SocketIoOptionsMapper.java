@@ -56,6 +56,21 @@ final class SocketIoOptionsMapper {
             throw new SocketIoConfigurationException("socketio.cookie.same-site", sameSite,
                     "it is not a SameSite value", "Set socketio.cookie.same-site to Lax, Strict, None, or leave it empty.");
         }
+        if ("None".equals(sameSite) && !properties.getCookie().isSecure()) {
+            throw new SocketIoConfigurationException("socketio.cookie.same-site", sameSite,
+                    "browsers reject a SameSite=None cookie that is not Secure",
+                    "Set socketio.cookie.secure=true (the cookie then travels over HTTPS only), or use"
+                            + " socketio.cookie.same-site=Lax.");
+        }
+        SocketIoProperties.Cors cors = properties.getCors();
+        if (cors.isAllowCredentials() && cors.getAllowedOrigins().contains("*")) {
+            throw new SocketIoConfigurationException("socketio.cors.allowed-origins", "*",
+                    "with socketio.cors.allow-credentials=true, \"*\" would let every web site (even a sandboxed"
+                            + " page, Origin: null) make requests with the user's cookies and read the answers",
+                    "List the origins that may send credentials, e.g. socketio.cors.allowed-origins="
+                            + "https://app.example.com, or set socketio.cors.allow-credentials=false to allow any"
+                            + " origin without credentials.");
+        }
         validateLimits(properties);
     }
 
@@ -138,7 +153,8 @@ final class SocketIoOptionsMapper {
                 .withCors(cors.getAllowedOrigins().isEmpty() ? null
                         : new EngineOptions.Cors(cors.getAllowedOrigins(), cors.isAllowCredentials()))
                 .withCookie(cookie.isEnabled()
-                        ? new EngineOptions.Cookie(cookie.getName(), cookie.getPath(), cookie.isHttpOnly(), sameSite)
+                        ? new EngineOptions.Cookie(cookie.getName(), cookie.getPath(), cookie.isHttpOnly(), sameSite,
+                                cookie.isSecure())
                         : null)
                 .withBackpressure(backpressure(properties));
     }

@@ -220,8 +220,11 @@ public class SocketIoProperties {
         /** Whether the cookie is HttpOnly. */
         private boolean httpOnly = true;
 
-        /** SameSite attribute: "Lax", "Strict", "None", or empty for none. */
+        /** SameSite attribute: "Lax", "Strict", "None" (which needs secure=true), or empty for none. */
         private String sameSite = "Lax";
+
+        /** Whether the cookie is Secure (sent over HTTPS only); required with SameSite=None. */
+        private boolean secure = false;
 
         public boolean isEnabled() {
             return enabled;
@@ -261,6 +264,14 @@ public class SocketIoProperties {
 
         public void setSameSite(String sameSite) {
             this.sameSite = sameSite;
+        }
+
+        public boolean isSecure() {
+            return secure;
+        }
+
+        public void setSecure(boolean secure) {
+            this.secure = secure;
         }
     }
 
@@ -371,12 +382,39 @@ public class SocketIoProperties {
         /** The adapter: "memory" (one node), "redis" or "postgres" (several nodes). */
         private AdapterType type = AdapterType.MEMORY;
 
+        // ---- what a cluster adapter does when its backend is down at startup
+
+        /**
+         * Whether startup fails when a cluster adapter cannot reach Redis or Postgres within fail-fast-timeout;
+         * otherwise the application starts, reports DOWN in the socketio health and connects in the background.
+         */
+        private boolean failFast = false;
+
+        /** How long a fail-fast startup waits for the cluster adapter's first connection. */
+        private Duration failFastTimeout = Duration.ofSeconds(10);
+
         public AdapterType getType() {
             return type;
         }
 
         public void setType(AdapterType type) {
             this.type = type;
+        }
+
+        public boolean isFailFast() {
+            return failFast;
+        }
+
+        public void setFailFast(boolean failFast) {
+            this.failFast = failFast;
+        }
+
+        public Duration getFailFastTimeout() {
+            return failFastTimeout;
+        }
+
+        public void setFailFastTimeout(Duration failFastTimeout) {
+            this.failFastTimeout = failFastTimeout;
         }
     }
 

@@ -158,15 +158,20 @@ public record EngineOptions(
     }
 
     /**
-     * CORS for polling requests.
+     * CORS for polling requests and WebSocket upgrades.
      *
-     * @param allowedOrigins allowed origins, or {@code ["*"]} for any (the request origin is echoed
-     *     when credentials are allowed)
-     * @param allowCredentials whether {@code Access-Control-Allow-Credentials: true} is sent
+     * @param allowedOrigins allowed origins, or {@code ["*"]} for any
+     * @param allowCredentials whether {@code Access-Control-Allow-Credentials: true} is sent; refused
+     *     with {@code "*"}, which would let every web site make credentialed requests and read the
+     *     answers (Spring's own CORS support refuses the same combination)
      */
     public record Cors(List<String> allowedOrigins, boolean allowCredentials) {
         public Cors {
             allowedOrigins = List.copyOf(allowedOrigins);
+            if (allowCredentials && allowedOrigins.contains("*")) {
+                throw new IllegalArgumentException("CORS with credentials cannot allow every origin (\"*\"): list the"
+                        + " origins that may send credentials, or do not allow credentials");
+            }
         }
     }
 
@@ -177,8 +182,21 @@ public record EngineOptions(
      * @param path cookie path ({@code /})
      * @param httpOnly whether the cookie is HttpOnly (true)
      * @param sameSite SameSite attribute ({@code Lax}), or {@code null} for none
+     * @param secure whether the cookie is Secure (false); required with {@code SameSite=None},
+     *     which browsers otherwise reject
      */
-    public record Cookie(String name, String path, boolean httpOnly, String sameSite) {
+    public record Cookie(String name, String path, boolean httpOnly, String sameSite, boolean secure) {
+        public Cookie {
+            if ("None".equalsIgnoreCase(sameSite) && !secure) {
+                throw new IllegalArgumentException("A SameSite=None cookie must be Secure: browsers reject it otherwise");
+            }
+        }
+
+        /** A cookie that is not Secure. */
+        public Cookie(String name, String path, boolean httpOnly, String sameSite) {
+            this(name, path, httpOnly, sameSite, false);
+        }
+
         public static Cookie defaults() {
             return new Cookie("io", "/", true, "Lax");
         }

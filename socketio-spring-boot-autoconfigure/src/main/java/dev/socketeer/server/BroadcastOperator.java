@@ -98,7 +98,9 @@ public final class BroadcastOperator {
     /**
      * Sends an event asking every targeted socket for an acknowledgement; completes with the first
      * argument of each answer once all have answered, or fails with {@link AckTimeoutException}
-     * ("operation has timed out", carrying the answers received) after the {@link #timeout}.
+     * ("operation has timed out", carrying the answers received) after the {@link #timeout}, or
+     * with a {@link dev.socketeer.adapter.ClusterException} when the cluster cannot tell how many
+     * servers must answer (its backend is unreachable, or too slow to say within the timeout).
      *
      * @throws IllegalStateException if no timeout was set
      */
@@ -113,7 +115,15 @@ public final class BroadcastOperator {
         collector.result.whenComplete((value, error) -> timer.dispose());
         adapter.broadcastWithAck(Packet.event(namespace.name(), null, eventData(event, args)), options(),
                 collector::clientCount, collector::response);
-        adapter.serverCount().whenComplete((count, error) -> collector.serverCount(error == null ? count : 1));
+        adapter.serverCount().whenComplete((count, error) -> {
+            if (error == null) {
+                collector.serverCount(count);
+            } else {
+                // the other servers' answers cannot be counted on: say so rather than pretend there are none
+                collector.fail(error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                        ? error.getCause() : error);
+            }
+        });
         return collector.result;
     }
 
@@ -178,6 +188,10 @@ public final class BroadcastOperator {
 
         synchronized void timeOut() {
             result.completeExceptionally(new AckTimeoutException(responses));
+        }
+
+        synchronized void fail(Throwable error) {
+            result.completeExceptionally(error);
         }
 
         private void checkCompleteness() {

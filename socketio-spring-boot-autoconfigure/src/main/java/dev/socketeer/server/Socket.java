@@ -67,6 +67,8 @@ public final class Socket {
     private volatile List<Consumer<Throwable>> errorListeners = List.of();
     private volatile List<Consumer<Socket>> drainListeners = List.of();
     private volatile Map<Long, Consumer<List<JsonNode>>> acks;
+    /** The joins not settled yet, which acknowledgements wait for; {@code null} or done when none. */
+    private volatile CompletableFuture<Void> pendingJoins;
     private final LocalSocket view = new View();
     private volatile boolean connected;
     private volatile boolean cleanedUp;
@@ -80,7 +82,7 @@ public final class Socket {
             this.id = previous.sid();
             this.pid = previous.pid();
             this.recovered = true;
-            adapter.addAll(id, new LinkedHashSet<>(previous.rooms()));
+            awaitBeforeAcks(adapter.addAll(id, new LinkedHashSet<>(previous.rooms())));
             previous.data().forEach((key, value) -> {
                 if (key != null && value != null) {
                     data().put(key, value);
@@ -228,17 +230,37 @@ public final class Socket {
         return adapter.socketRooms(id);
     }
 
-    /** Joins rooms. */
-    public Socket join(String... rooms) {
+    /**
+     * Joins rooms. The socket is in them at once, and gets this server's broadcasts to them from
+     * now on; the future completes when it also gets the other servers' (at once with the in-memory
+     * and classic Redis adapters; the sharded Redis adapter waits for the room's subscription). An
+     * acknowledgement this socket sends afterwards waits for it, so a client told "joined" by an ack
+     * never misses a broadcast sent to the room next, from any server. It fails with a
+     * {@code ClusterException} when the cluster backend cannot confirm in time; the socket stays in
+     * the rooms.
+     */
+    public CompletableFuture<Void> join(String... rooms) {
         return join(Arrays.asList(rooms));
     }
 
-    /** Joins rooms. */
-    public Socket join(Collection<String> rooms) {
-        if (!cleanedUp) {
-            adapter.addAll(id, new LinkedHashSet<>(rooms));
+    /** Joins rooms; see {@link #join(String...)}. */
+    public CompletableFuture<Void> join(Collection<String> rooms) {
+        if (cleanedUp) {
+            return CompletableFuture.completedFuture(null);
         }
-        return this;
+        return awaitBeforeAcks(adapter.addAll(id, new LinkedHashSet<>(rooms)));
+    }
+
+    /** Holds this socket's next acknowledgements until {@code join} has settled (succeeded or failed). */
+    private CompletableFuture<Void> awaitBeforeAcks(CompletableFuture<Void> join) {
+        if (!join.isDone()) {
+            CompletableFuture<Void> settled = join.handle((ignored, error) -> null);
+            synchronized (view) {
+                CompletableFuture<Void> previous = pendingJoins;
+                pendingJoins = previous == null || previous.isDone() ? settled : CompletableFuture.allOf(previous, settled);
+            }
+        }
+        return join;
     }
 
     /** Leaves a room. */
@@ -655,8 +677,15 @@ public final class Socket {
 
         @Override
         public void send(Object... args) {
-            if (compareAndSet(false, true)) {
-                writePacket(Packet.ack(namespace.name(), ackId, Arrays.asList(args)), false, true);
+            if (!compareAndSet(false, true)) {
+                return;
+            }
+            Packet packet = Packet.ack(namespace.name(), ackId, Arrays.asList(args));
+            CompletableFuture<Void> joins = pendingJoins;
+            if (joins == null || joins.isDone()) {
+                writePacket(packet, false, true);
+            } else {
+                joins.whenComplete((ignored, error) -> writePacket(packet, false, true));
             }
         }
     }

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -37,6 +38,7 @@ public final class SocketIoServer {
     private final Namespace main;
     private final Base64Id ids = new Base64Id();
     private volatile ServerObserver observer = ServerObserver.NONE;
+    private final AtomicReference<CompletableFuture<Void>> closed = new AtomicReference<>();
 
     /** A server attached to an Engine.IO server; closing it closes the engine too. */
     public SocketIoServer(EngineServer engine, ServerOptions options) {
@@ -238,14 +240,23 @@ public final class SocketIoServer {
     }
 
     /**
-     * Closes the server: every socket disconnects with "server shutting down", adapters close,
-     * then the connections (and the engine, when this server owns it) close.
+     * Closes the server, once (later calls return the same future): every socket disconnects with
+     * "server shutting down", adapters close (cluster adapters say goodbye), then the connections
+     * (and the engine, when this server owns it) close.
      */
     public CompletableFuture<Void> close() {
+        CompletableFuture<Void> closing = new CompletableFuture<>();
+        CompletableFuture<Void> previous = closed.compareAndExchange(null, closing);
+        if (previous != null) {
+            return previous;
+        }
         List<CompletableFuture<Void>> adapters = new ArrayList<>();
         for (Namespace namespace : namespaces.values()) {
             namespace.closeSockets("server shutting down");
             adapters.add(namespace.adapter().close());
+        }
+        for (ParentNamespace parent : parents) {
+            adapters.add(parent.adapter().close());
         }
         for (Client client : new ArrayList<>(clients)) {
             client.close();
@@ -253,6 +264,13 @@ public final class SocketIoServer {
         if (engineCloser != null) {
             engineCloser.run();
         }
-        return CompletableFuture.allOf(adapters.toArray(CompletableFuture[]::new));
+        CompletableFuture.allOf(adapters.toArray(CompletableFuture[]::new)).whenComplete((done, error) -> {
+            if (error != null) {
+                closing.completeExceptionally(error);
+            } else {
+                closing.complete(null);
+            }
+        });
+        return closing;
     }
 }

@@ -1,6 +1,7 @@
 package dev.socketeer.adapter;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.socketeer.protocol.engineio.EngineMessage;
 import dev.socketeer.protocol.socketio.Packet;
@@ -235,5 +236,38 @@ class InMemoryAdapterTest {
         assertThat(session.missedPackets()).hasSize(1);
         assertThat(session.missedPackets().get(0)).startsWith("missed", 1).hasSize(3);
         assertThat(adapter.restoreSession("pid-a", offset).join()).isEmpty();
+    }
+
+    @Test
+    void expiredRecoverySessionsAreEvictedOnTimeWithoutAnotherDisconnection() {
+        recovery = Duration.ofSeconds(1);
+        InMemoryAdapter adapter = new InMemoryAdapter(namespace);
+        try {
+            for (int i = 0; i < 100; i++) {
+                adapter.persistSession(new SessionToPersist("sid-" + i, "pid-" + i, List.of("room"), Map.of()));
+            }
+            assertThat(adapter.storedSessionCount()).isEqualTo(100);
+
+            // nothing else happens to the adapter: the sweep runs by itself, a quarter of the window apart
+            await().atMost(Duration.ofSeconds(10)).until(() -> adapter.storedSessionCount() == 0);
+        } finally {
+            adapter.close();
+        }
+    }
+
+    @Test
+    void theSweepRunsAQuarterOfTheRecoveryWindowApartWithinOneSecondAndOneMinute() {
+        assertThat(InMemoryAdapter.sweepInterval(Duration.ofSeconds(20))).isEqualTo(5_000);
+        assertThat(InMemoryAdapter.sweepInterval(Duration.ofMillis(100))).isEqualTo(1_000);
+        assertThat(InMemoryAdapter.sweepInterval(Duration.ofHours(1))).isEqualTo(60_000);
+    }
+
+    @Test
+    void aJoinIsCompleteAtOnceOnOneServer() {
+        InMemoryAdapter adapter = new InMemoryAdapter(namespace);
+        sockets.put("s1", new RecordingSocket("s1"));
+
+        assertThat(adapter.addAll("s1", Set.of("s1", "room"))).isCompleted();
+        assertThat(adapter.socketRooms("s1")).containsExactlyInAnyOrder("s1", "room");
     }
 }

@@ -12,6 +12,8 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import dev.socketeer.server.SocketIoServer;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Configuration;
@@ -42,13 +44,95 @@ class SocketIoFailureAnalyzerTest {
     }
 
     @Test
+    void redisWithoutMessagePackNamesMsgpackCoreNotTheRedisSettings() {
+        analyze(runner.withPropertyValues("socketio.adapter.type=redis")
+                .withClassLoader(new FilteredClassLoader("org.msgpack")), analysis -> {
+                    assertThat(analysis.getDescription()).contains("socketio.adapter.type", "redis",
+                            "org.msgpack:msgpack-core is not on the classpath")
+                            .doesNotContain("spring.data.redis", "ConnectionFactory");
+                    assertThat(analysis.getAction()).contains("dev.socketeer:socketio-spring-boot-starter")
+                            .doesNotContain("spring.data.redis");
+                });
+    }
+
+    @Test
+    void redisWithoutLettuceNamesTheClient() {
+        analyze(runner.withPropertyValues("socketio.adapter.type=redis")
+                .withClassLoader(new FilteredClassLoader("org.springframework.data.redis.connection.lettuce")),
+                analysis -> assertThat(analysis.getDescription()).contains("io.lettuce:lettuce-core"));
+    }
+
+    @Test
+    void redisWithEveryJarButNoConnectionFactoryNamesTheMissingBean() {
+        analyze(runner.withPropertyValues("socketio.adapter.type=redis"), analysis -> {
+            assertThat(analysis.getDescription()).contains("no LettuceConnectionFactory bean");
+            assertThat(analysis.getAction()).contains("spring.data.redis.*", "AdapterFactory");
+        });
+    }
+
+    @Test
+    void postgresWithoutMessagePackNamesMsgpackCore() {
+        analyze(runner.withPropertyValues("socketio.adapter.type=postgres")
+                .withClassLoader(new FilteredClassLoader("org.msgpack")), analysis -> {
+                    assertThat(analysis.getDescription()).contains("postgres",
+                            "org.msgpack:msgpack-core is not on the classpath");
+                    assertThat(analysis.getAction()).contains("dev.socketeer:socketio-spring-boot-starter");
+                });
+    }
+
+    @Test
+    void aServletApplicationIsToldThatSocketeerNeedsAReactiveOneAndHowToGetIt() {
+        new WebApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(SocketIoAutoConfiguration.class,
+                        SocketIoHandlerAutoConfiguration.class, SocketIoServletApplicationAutoConfiguration.class))
+                .withBean(NeedsTheServer.class)
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    FailureAnalysis analysis = new SocketIoFailureAnalyzer().analyze(context.getStartupFailure());
+                    assertThat(analysis.getDescription()).contains("needs a reactive web application",
+                            "spring-boot-starter-web").doesNotContain("required a bean");
+                    assertThat(analysis.getAction()).contains("Remove spring-boot-starter-web",
+                            "spring.main.web-application-type=reactive", "socketio.enabled=false");
+                });
+    }
+
+    @Test
+    void aServletApplicationWithSocketIoDisabledStarts() {
+        new WebApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(SocketIoServletApplicationAutoConfiguration.class))
+                .withPropertyValues("socketio.enabled=false")
+                .run(context -> assertThat(context).hasNotFailed());
+    }
+
+    @Test
+    void wildcardOriginWithCredentialsIsRefusedAtStartup() {
+        analyze(runner.withPropertyValues("socketio.cors.allowed-origins=*", "socketio.cors.allow-credentials=true"),
+                analysis -> {
+                    assertThat(analysis.getDescription()).contains("socketio.cors.allowed-origins",
+                            "socketio.cors.allow-credentials=true", "every web site");
+                    assertThat(analysis.getAction()).contains("List the origins",
+                            "socketio.cors.allow-credentials=false");
+                });
+    }
+
+    @Test
+    void sameSiteNoneCookieMustBeSecure() {
+        analyze(runner.withPropertyValues("socketio.cookie.enabled=true", "socketio.cookie.same-site=None"),
+                analysis -> {
+                    assertThat(analysis.getDescription()).contains("socketio.cookie.same-site", "None",
+                            "not Secure");
+                    assertThat(analysis.getAction()).contains("socketio.cookie.secure=true");
+                });
+    }
+
+    @Test
     void postgresWithoutTheDriverNamesTheDependenciesToAdd() {
         analyze(runner.withPropertyValues("socketio.adapter.type=postgres")
                 .withClassLoader(new FilteredClassLoader("io.r2dbc.postgresql")), analysis -> {
                     assertThat(analysis.getDescription()).contains("socketio.adapter.type", "postgres",
                             "r2dbc-postgresql");
                     assertThat(analysis.getAction()).contains("org.postgresql:r2dbc-postgresql",
-                            "org.msgpack:msgpack-core", "socketio.adapter.type=memory");
+                            "socketio.adapter.type=memory");
                 });
     }
 
@@ -127,6 +211,13 @@ class SocketIoFailureAnalyzerTest {
     @Configuration(proxyBeanMethods = false)
     @EnableAutoConfiguration
     static class BadApp {
+    }
+
+    /** An application bean that needs the server, as a newcomer's controller would. */
+    static class NeedsTheServer {
+
+        NeedsTheServer(SocketIoServer server) {
+        }
     }
 
     // ---- limits: backpressure and the packet parser

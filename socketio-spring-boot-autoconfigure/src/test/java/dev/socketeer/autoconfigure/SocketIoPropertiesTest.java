@@ -36,6 +36,7 @@ class SocketIoPropertiesTest {
         assertThat(properties.getCookie().getPath()).isEqualTo("/");
         assertThat(properties.getCookie().isHttpOnly()).isTrue();
         assertThat(properties.getCookie().getSameSite()).isEqualTo("Lax");
+        assertThat(properties.getCookie().isSecure()).isFalse();
         assertThat(properties.getCors().getAllowedOrigins()).isEmpty();
         assertThat(properties.getCors().isAllowCredentials()).isFalse();
         assertThat(properties.getConnectionStateRecovery().isEnabled()).isFalse();

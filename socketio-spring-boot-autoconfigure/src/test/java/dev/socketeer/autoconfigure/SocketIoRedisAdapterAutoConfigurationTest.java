@@ -1,20 +1,23 @@
 package dev.socketeer.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.socketeer.adapter.AdapterFactory;
 import dev.socketeer.adapter.redis.RedisAdapterFactory;
 import dev.socketeer.adapter.redis.RedisAdapterOptions;
 import dev.socketeer.adapter.redis.RedisEmitter;
+import dev.socketeer.adapter.redis.RedisServer;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 class SocketIoRedisAdapterAutoConfigurationTest {
 
-    // no Redis is needed: Lettuce connects lazily per command, the adapter connects when created
+    // no Redis is needed unless a test starts one: the adapter connects in the background, the emitter on first use
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
                     SocketIoRedisAdapterAutoConfiguration.class))
@@ -57,5 +60,37 @@ class SocketIoRedisAdapterAutoConfigurationTest {
     @Test
     void noEmitterWhenDisabled() {
         runner.run(context -> assertThat(context).doesNotHaveBean(RedisEmitter.class));
+    }
+
+    @Test
+    void connectsWhereBootsRedisConnectionDetailsSayAsAServiceConnectionWould() {
+        try (RedisServer redis = RedisServer.start()) {
+            DataRedisConnectionDetails details = new DataRedisConnectionDetails() {
+                @Override
+                public Standalone getStandalone() {
+                    return Standalone.of("127.0.0.1", redis.port());
+                }
+            };
+            // spring.data.redis.port points nowhere: the details bean wins, as Boot's own Redis support does
+            runner.withPropertyValues("socketio.adapter.type=redis", "spring.data.redis.port=1")
+                    .withBean(DataRedisConnectionDetails.class, () -> details)
+                    .run(context -> {
+                        RedisAdapterFactory factory = context.getBean(RedisAdapterFactory.class);
+                        await().atMost(Duration.ofSeconds(20)).until(factory::isConnected);
+                        assertThat(factory.description()).hasToString(
+                                "redis (classic, prefix \"socket.io\", 127.0.0.1:" + redis.port() + ")");
+                    });
+        }
+    }
+
+    @Test
+    void theEmitterOpensNoConnectionUntilItIsUsed() {
+        runner.withPropertyValues("socketio.redis-emitter.enabled=true", "spring.data.redis.port=1")
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(RedisEmitter.class);
+                    assertThat(context.getBean(RedisEmitter.class).isConnected()).isFalse();
+                    assertThat(context.getBean(RedisEmitter.class).backendStatus().lastError())
+                            .isEqualTo("not connected yet");
+                });
     }
 }

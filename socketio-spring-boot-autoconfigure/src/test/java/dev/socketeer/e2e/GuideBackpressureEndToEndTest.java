@@ -3,7 +3,7 @@ package dev.socketeer.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.socketeer.guide.LimitsAndBackpressureGuide.FeedConfiguration;
+import dev.socketeer.guide.limits.LimitsAndBackpressureGuide.FeedConfiguration;
 import dev.socketeer.server.Socket;
 import java.util.Iterator;
 import java.util.Map;

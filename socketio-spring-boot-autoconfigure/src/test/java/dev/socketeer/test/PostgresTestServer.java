@@ -79,7 +79,7 @@ public final class PostgresTestServer implements AutoCloseable {
                 "-p", Integer.toString(port), "-k", dataDir.toString(), "-c", "listen_addresses=127.0.0.1",
                 "-c", "fsync=off", "-c", "max_connections=50", "-c", "log_min_messages=warning"));
         try {
-            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            process = new ProcessBuilder(command).directory(dataDir.toFile()).redirectErrorStream(true).start();
         }
         catch (IOException ex) {
             throw new UncheckedIOException("Cannot start " + command, ex);
@@ -147,6 +147,19 @@ public final class PostgresTestServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         process = null;
+    }
+
+    /**
+     * Stops every process of the server (SIGSTOP): connections stay open and no query is answered, as
+     * a stalled database.
+     */
+    public synchronized void pause() {
+        process.toHandle().descendants().forEach(child -> signal(child.pid(), "STOP"));
+    }
+
+    /** Lets a paused server run again (SIGCONT). */
+    public synchronized void resume() {
+        process.toHandle().descendants().forEach(child -> signal(child.pid(), "CONT"));
     }
 
     private static void signal(long pid, String signal) {
@@ -220,7 +233,9 @@ public final class PostgresTestServer implements AutoCloseable {
     private String run(List<String> command, Duration timeout) {
         List<String> full = command(command);
         try {
-            Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
+            // in the data directory, which the postgres user owns: psql run as that user from a working directory
+            // it cannot enter (a clone in a private 0700 directory, tests run as root) fails before connecting
+            Process p = new ProcessBuilder(full).directory(dataDir.toFile()).redirectErrorStream(true).start();
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();

@@ -1,7 +1,13 @@
 package dev.socketeer.adapter.cluster;
 
 import dev.socketeer.adapter.AckTimeoutException;
+import dev.socketeer.adapter.AdapterHealth;
+import dev.socketeer.adapter.BackendStatus;
+import dev.socketeer.adapter.BroadcastFlags;
 import dev.socketeer.adapter.BroadcastOptions;
+import dev.socketeer.adapter.ClusterException;
+import dev.socketeer.adapter.ClusterRequestTimeoutException;
+import dev.socketeer.adapter.ClusterUnavailableException;
 import dev.socketeer.adapter.InMemoryAdapter;
 import dev.socketeer.adapter.LocalNamespace;
 import dev.socketeer.adapter.SocketDetails;
@@ -26,13 +32,10 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
-import reactor.core.Disposable;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * The cluster protocol of socket.io-adapter's {@code ClusterAdapter}, independent of the transport.
@@ -44,7 +47,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * {@code serverSideEmitWithAck}) wait at most the requests timeout (5 s unless set), then fail.
  * Nothing here blocks; timers run on Reactor's parallel scheduler.
  */
-public abstract class ClusterAdapter extends InMemoryAdapter {
+public abstract class ClusterAdapter extends InMemoryAdapter implements AdapterHealth {
 
     /** The uid emitters publish with; never counted as a server. */
     public static final String EMITTER_UID = "emitter";
@@ -53,7 +56,6 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
     public static final Duration DEFAULT_REQUESTS_TIMEOUT = Duration.ofSeconds(5);
 
     private static final System.Logger LOG = System.getLogger(ClusterAdapter.class.getName());
-        private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     /** This server's uid in this namespace: 16 hex characters, like the reference. */
     protected final String uid = randomId();
@@ -61,7 +63,8 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
     protected final ClusterMessageCodec codec;
     private final Duration requestsTimeout;
     private final Map<String, AckRequest> ackRequests = new ConcurrentHashMap<>();
-    private final Map<String, Request> requests = new ConcurrentHashMap<>();
+    private final PendingRequests requests = new PendingRequests();
+    private volatile int serversSeen = -1;
 
     protected ClusterAdapter(LocalNamespace namespace, ClusterMessageCodec codec, Duration requestsTimeout) {
         super(namespace);
@@ -87,6 +90,26 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
     /** How long requests to the other servers wait for their answers. */
     public Duration requestsTimeout() {
         return requestsTimeout;
+    }
+
+    /** The state of the connection this adapter publishes and listens on. */
+    protected abstract BackendState backendState();
+
+    @Override
+    public BackendStatus backendStatus() {
+        return backendState().status();
+    }
+
+    /** The server count last answered by {@link #serverCount()}, or {@code -1}. */
+    @Override
+    public int serversSeen() {
+        return serversSeen;
+    }
+
+    /** Records a server count that {@link #serverCount()} answered. */
+    protected final int seen(int servers) {
+        serversSeen = servers;
+        return servers;
     }
 
     /** Publishes a message to every server of the namespace; completes with its offset ({@code ""} if none). */
@@ -209,12 +232,12 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
                 request.ack().accept(m.packet());
             }
         } else if (response instanceof FetchSocketsResponse m) {
-            Request request = requests.get(m.requestId());
+            PendingRequests.Pending request = requests.get(m.requestId());
             if (request != null) {
                 request.answer(m.uid(), m.sockets());
             }
         } else if (response instanceof ServerSideEmitResponse m) {
-            Request request = requests.get(m.requestId());
+            PendingRequests.Pending request = requests.get(m.requestId());
             if (request != null) {
                 request.answer(m.uid(), List.of(m.packet()));
             }
@@ -224,7 +247,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
 
     /** A server left: requests stop waiting for it. */
     protected void forgetResponder(String serverUid) {
-        requests.values().forEach(request -> request.forget(serverUid));
+        requests.forget(serverUid);
     }
 
     // ---- operations
@@ -279,7 +302,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
 
     @Override
     public CompletableFuture<Set<String>> sockets(Set<String> rooms) {
-        return fetchSockets(new BroadcastOptions(rooms, Set.of(), dev.socketeer.adapter.BroadcastFlags.NONE))
+        return fetchSockets(new BroadcastOptions(rooms, Set.of(), BroadcastFlags.NONE))
                 .thenApply(sockets -> {
                     Set<String> ids = new LinkedHashSet<>();
                     sockets.forEach(socket -> ids.add(socket.id()));
@@ -290,7 +313,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
     /** The union of the rooms of every socket of the cluster (the cluster protocol has no room listing). */
     @Override
     public CompletableFuture<Set<String>> allRooms() {
-        return fetchSockets(new BroadcastOptions(Set.of(), Set.of(), dev.socketeer.adapter.BroadcastFlags.NONE))
+        return fetchSockets(new BroadcastOptions(Set.of(), Set.of(), BroadcastFlags.NONE))
                 .thenApply(sockets -> {
                     Set<String> rooms = new LinkedHashSet<>(rooms());
                     sockets.forEach(socket -> rooms.addAll(socket.rooms()));
@@ -305,7 +328,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
             return local;
         }
         Duration timeout = options.flags().timeout() != null ? options.flags().timeout() : requestsTimeout;
-        return local.thenCompose(localSockets -> request(timeout,
+        return local.thenCompose(localSockets -> request("fetchSockets", timeout,
                 requestId -> new FetchSockets(uid, namespace.name(), options, requestId))
                 .thenApply(answers -> {
                     List<SocketDetails> all = new ArrayList<>(localSockets);
@@ -322,10 +345,10 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
     @Override
     public CompletableFuture<List<JsonNode>> serverSideEmitWithAck(List<?> packet, Duration timeout) {
         JsonNode tree = codec.tree(packet);
-        return request(timeout != null ? timeout : requestsTimeout,
+        return request("serverSideEmitWithAck", timeout != null ? timeout : requestsTimeout,
                 requestId -> new ServerSideEmit(uid, namespace.name(), tree, requestId))
                 .exceptionallyCompose(error -> {
-                    Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+                    Throwable cause = BackendState.unwrap(error);
                     if (cause instanceof ClusterRequestTimeoutException timedOut) {
                         return CompletableFuture.failedFuture(new AckTimeoutException(timedOut.partial()));
                     }
@@ -335,83 +358,38 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
 
     /**
      * Publishes a request and collects one answer per other server (each answer may hold several
-     * values); fails with a {@link TimeoutException} naming how many answers were missing.
+     * values). The requests timeout runs from this call, whatever the backend does meanwhile (even
+     * while it takes the server count): fails at once with {@link ClusterUnavailableException} while
+     * the backend is unreachable or when the request cannot be published, with
+     * {@link ClusterRequestTimeoutException} naming how many answers were missing at the deadline.
      */
-    private CompletableFuture<List<JsonNode>> request(Duration timeout,
+    private CompletableFuture<List<JsonNode>> request(String operation, Duration timeout,
             java.util.function.Function<String, ClusterMessage> message) {
+        BackendState backend = backendState();
+        if (!backend.connected()) {
+            return CompletableFuture.failedFuture(backend.unavailable(operation, null));
+        }
+        String requestId = randomId();
+        PendingRequests.Pending request = requests.start(requestId, operation, 0, timeout);
         Set<String> responders = expectedResponders();
         CompletableFuture<Integer> expected = responders != null
                 ? CompletableFuture.completedFuture(responders.size())
                 : serverCount().thenApply(count -> count - 1);
-        return expected.thenCompose(count -> {
-            if (count <= 0) {
-                return CompletableFuture.completedFuture(List.<JsonNode>of());
+        expected.whenComplete((count, error) -> {
+            if (error != null) {
+                Throwable cause = BackendState.unwrap(error);
+                request.fail(cause instanceof ClusterException ? cause : backend.unavailable(operation, cause));
+            } else if (request.expect(count, responders)) {
+                publish(message.apply(requestId)).whenComplete((offset, publishError) -> {
+                    if (publishError != null) {
+                        request.fail(backend.unavailable(operation, publishError));
+                    }
+                });
             }
-            String requestId = randomId();
-            Request request = new Request(count, responders == null ? null : ConcurrentHashMap.newKeySet());
-            if (responders != null) {
-                request.missing.addAll(responders);
-            }
-            requests.put(requestId, request);
-            Disposable timer = Schedulers.parallel().schedule(() -> {
-                if (requests.remove(requestId) != null) {
-                    request.timeOut();
-                }
-            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-            request.result.whenComplete((answers, error) -> {
-                timer.dispose();
-                requests.remove(requestId);
-            });
-            publish(message.apply(requestId));
-            return request.result;
         });
+        return request.result();
     }
 
     private record AckRequest(IntConsumer clientCount, Consumer<JsonNode> ack) {
-    }
-
-    private static final class Request {
-
-        final CompletableFuture<List<JsonNode>> result = new CompletableFuture<>();
-        final Set<String> missing;
-        private final int expected;
-        private int current;
-        private final List<JsonNode> answers = new ArrayList<>();
-
-        Request(int expected, Set<String> missing) {
-            this.expected = expected;
-            this.missing = missing;
-        }
-
-        synchronized void answer(String from, List<JsonNode> values) {
-            if (result.isDone()) {
-                return;
-            }
-            answers.addAll(values);
-            current++;
-            if (missing != null) {
-                missing.remove(from);
-            }
-            completeIfDone();
-        }
-
-        synchronized void forget(String server) {
-            if (missing != null && missing.remove(server)) {
-                completeIfDone();
-            }
-        }
-
-        private void completeIfDone() {
-            if (missing != null ? missing.isEmpty() : current >= expected) {
-                result.complete(List.copyOf(answers));
-            }
-        }
-
-        synchronized void timeOut() {
-            String message = missing != null
-                    ? "timeout reached: missing " + missing.size() + " responses"
-                    : "timeout reached: only " + current + " responses received out of " + expected;
-            result.completeExceptionally(new ClusterRequestTimeoutException(message, List.copyOf(answers)));
-        }
     }
 }

@@ -15,7 +15,8 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * A {@link ClusterAdapter} that knows its peers from their heartbeats, as socket.io-adapter's
- * {@code ClusterAdapterWithHeartbeat}: it announces itself on {@link #init()}, sends a heartbeat
+ * {@code ClusterAdapterWithHeartbeat}: it announces itself as soon as its backend is reachable
+ * (and whenever it is back), sends a heartbeat
  * when it has published nothing for the heartbeat interval (5 s), and drops a peer silent for
  * longer than the heartbeat timeout (10 s) or that said goodbye. {@link #serverCount()} is one
  * plus the live peers; requests wait for exactly those peers.
@@ -35,6 +36,7 @@ public abstract class ClusterAdapterWithHeartbeat extends ClusterAdapter {
     private volatile long lastPublish;
     private volatile Disposable heartbeatTimer;
     private volatile Disposable cleanupTimer;
+    private volatile boolean closed;
 
     protected ClusterAdapterWithHeartbeat(LocalNamespace namespace, ClusterMessageCodec codec, Duration requestsTimeout,
             Duration heartbeatInterval, Duration heartbeatTimeout) {
@@ -43,6 +45,11 @@ public abstract class ClusterAdapterWithHeartbeat extends ClusterAdapter {
         this.heartbeatTimeout = heartbeatTimeout == null ? DEFAULT_HEARTBEAT_TIMEOUT : heartbeatTimeout;
     }
 
+    /**
+     * Starts the heartbeat timers and announces this server when the backend is already reachable;
+     * a subclass calls {@link #announce()} again each time its connection comes (back) up, so that
+     * the other servers count this one at once rather than at its next heartbeat.
+     */
     @Override
     public CompletableFuture<Void> init() {
         long tick = Math.max(50, Math.min(heartbeatInterval.toMillis(), CLEANUP_INTERVAL_MILLIS) / 2);
@@ -50,14 +57,34 @@ public abstract class ClusterAdapterWithHeartbeat extends ClusterAdapter {
                 TimeUnit.MILLISECONDS);
         cleanupTimer = Schedulers.parallel().schedulePeriodically(this::removeSilentNodes, CLEANUP_INTERVAL_MILLIS,
                 CLEANUP_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
-        publish(new InitialHeartbeat(uid, namespace.name()));
+        if (backendState().connected()) {
+            announce();
+        }
         return CompletableFuture.completedFuture(null);
     }
 
+    /** Tells the other servers this one is here; they answer with a heartbeat each. */
+    protected final void announce() {
+        if (!closed) {
+            publish(new InitialHeartbeat(uid, namespace.name()));
+        }
+    }
+
+    /** Says goodbye once (later calls complete at once) and stops the timers. */
     @Override
     public CompletableFuture<Void> close() {
+        synchronized (this) {
+            if (closed) {
+                return CompletableFuture.completedFuture(null);
+            }
+            closed = true;
+        }
         dispose(heartbeatTimer);
         dispose(cleanupTimer);
+        super.close();
+        if (!backendState().connected()) {
+            return CompletableFuture.completedFuture(null);
+        }
         return publish(new AdapterClose(uid, namespace.name()))
                 .handle((offset, error) -> null);
     }
@@ -75,7 +102,7 @@ public abstract class ClusterAdapterWithHeartbeat extends ClusterAdapter {
     }
 
     private void heartbeatIfIdle() {
-        if (System.currentTimeMillis() - lastPublish >= heartbeatInterval.toMillis()) {
+        if (backendState().connected() && System.currentTimeMillis() - lastPublish >= heartbeatInterval.toMillis()) {
             publish(new Heartbeat(uid, namespace.name()));
         }
     }
@@ -119,9 +146,19 @@ public abstract class ClusterAdapterWithHeartbeat extends ClusterAdapter {
         return Set.copyOf(nodes.keySet());
     }
 
+    /** One plus the live peers; fails with {@code ClusterUnavailableException} while the backend is unreachable. */
     @Override
     public CompletableFuture<Integer> serverCount() {
+        if (!backendState().connected()) {
+            return CompletableFuture.failedFuture(backendState().unavailable("serverCount", null));
+        }
         return CompletableFuture.completedFuture(1 + nodes.size());
+    }
+
+    /** One plus the peers heard from within the heartbeat timeout. */
+    @Override
+    public int serversSeen() {
+        return 1 + nodes.size();
     }
 
     /** The uids of the peers currently believed alive. */

@@ -35,7 +35,7 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Encodes and decodes {@link ClusterMessage}s as the Node adapters do: JSON
  * ({@code {"type":3,"data":{...},"uid":"...","nsp":"/"}}) or MessagePack (notepack.io) of the same
- * object. Decoding sniffs the first byte: {@code '{'} means JSON, anything else MessagePack.
+ * object. Decoding sniffs the first byte: <code>'{'</code> means JSON, anything else MessagePack.
  * Thread-safe.
  */
 public final class ClusterMessageCodec {

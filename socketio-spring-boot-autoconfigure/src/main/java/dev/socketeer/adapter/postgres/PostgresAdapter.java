@@ -1,6 +1,7 @@
 package dev.socketeer.adapter.postgres;
 
 import dev.socketeer.adapter.LocalNamespace;
+import dev.socketeer.adapter.cluster.BackendState;
 import dev.socketeer.adapter.cluster.ClusterAdapterWithHeartbeat;
 import dev.socketeer.adapter.cluster.ClusterMessage;
 import dev.socketeer.adapter.cluster.ClusterMessageCodec;
@@ -24,8 +25,13 @@ final class PostgresAdapter extends ClusterAdapterWithHeartbeat {
         pubSub.channelOf(namespace.name());
     }
 
+    /**
+     * LISTENs, then announces this server at once when Postgres is reachable, and again each time
+     * the connections come back, so that the other servers count it within moments.
+     */
     @Override
     public CompletableFuture<Void> init() {
+        pubSub.state().onUp(this::announce);
         return pubSub.listen(namespace.name(), uid::equals, message -> onMessage(message, ""))
                 .thenCompose(listening -> super.init());
     }
@@ -33,6 +39,11 @@ final class PostgresAdapter extends ClusterAdapterWithHeartbeat {
     @Override
     public CompletableFuture<Void> close() {
         return super.close().thenCompose(closed -> pubSub.unlisten(namespace.name()));
+    }
+
+    @Override
+    protected BackendState backendState() {
+        return pubSub.state();
     }
 
     @Override

@@ -1,7 +1,9 @@
 package dev.socketeer.adapter.postgres;
 
+import dev.socketeer.adapter.BackendStatus;
 import dev.socketeer.adapter.BroadcastFlags;
 import dev.socketeer.adapter.BroadcastOptions;
+import dev.socketeer.adapter.cluster.BackendState;
 import dev.socketeer.adapter.cluster.ClusterAdapter;
 import dev.socketeer.adapter.cluster.ClusterMessage;
 import dev.socketeer.adapter.cluster.ClusterMessageCodec;
@@ -41,14 +43,24 @@ public final class PostgresEmitter implements AutoCloseable {
     private final BroadcastFlags flags;
 
     /**
-     * An emitter on the main namespace; one publishing connection is opened in the background now
-     * (and comes back by itself when lost).
+     * An emitter on the main namespace. Lazy: its one publishing connection is opened on first use
+     * (that first emit waits for it), then comes back by itself when lost; while Postgres is
+     * unreachable, emits fail at once with {@code ClusterUnavailableException}.
      *
      * @param options only the channel prefix, table name and payload threshold matter here
      */
     public PostgresEmitter(PostgresqlConnectionFactory connectionFactory, PostgresAdapterOptions options,
             JsonMapper mapper) {
-        this(new PostgresPubSub(connectionFactory, options, new ClusterMessageCodec(mapper), false),
+        this(connectionFactory, options, mapper, "postgres");
+    }
+
+    /**
+     * @param address where Postgres is (e.g. {@code "db:5432/app"}), for logs, health and errors
+     */
+    public PostgresEmitter(PostgresqlConnectionFactory connectionFactory, PostgresAdapterOptions options,
+            JsonMapper mapper, String address) {
+        this(new PostgresPubSub(connectionFactory, options, new ClusterMessageCodec(mapper), false,
+                new BackendState("Socket.IO Postgres emitter", "postgres", address)),
                 new ClusterMessageCodec(mapper), "/", Set.of(), Set.of(), BroadcastFlags.NONE);
     }
 
@@ -155,9 +167,14 @@ public final class PostgresEmitter implements AutoCloseable {
         return pubSub.publish(message);
     }
 
-    /** Whether the Postgres connection is up. */
+    /** Whether the Postgres connection is up (false until the first emit opened it). */
     public boolean isConnected() {
-        return pubSub.isConnected();
+        return pubSub.state().connected();
+    }
+
+    /** The state of the connection: connected or not, since when, why not. */
+    public BackendStatus backendStatus() {
+        return pubSub.state().status();
     }
 
     /** Closes the connection (all emitters derived from this one share it). */

@@ -1,5 +1,6 @@
 package dev.socketeer.adapter.postgres;
 
+import dev.socketeer.adapter.cluster.BackendState;
 import dev.socketeer.adapter.cluster.ClusterMessage;
 import dev.socketeer.adapter.cluster.ClusterMessageCodec;
 import dev.socketeer.adapter.cluster.MsgPack;
@@ -14,7 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,9 +31,10 @@ import tools.jackson.databind.node.ObjectNode;
  * The Postgres side of the adapter and of the emitter, as {@code PubSubClient} of
  * {@code @socket.io/postgres-adapter}: one connection LISTENs on the channel of every namespace,
  * another one publishes ({@code pg_notify}), stores and fetches attachments and deletes old ones.
- * Each connection reconnects by itself after 1 to 3 s when lost (the listening one LISTENs again to
- * every channel); meanwhile publications fail at once. One log line when an outage starts, one
- * when it ends.
+ * Nothing connects before {@link #start()}; then each connection is opened in the background and
+ * reopened by itself when lost or refused, after a delay growing from 0.25 s to 5 s (the listening
+ * one LISTENs again to every channel); meanwhile publications fail at once. {@link BackendState}
+ * logs each change once and tells the adapters when the connections are (back) up.
  *
  * <p>Threads: notifications arrive on r2dbc-postgresql's event loop and are handed to the
  * namespace handlers there; nothing here blocks.
@@ -49,8 +50,11 @@ final class PostgresPubSub implements AutoCloseable {
     private final Map<String, Channel> channels = new ConcurrentHashMap<>();
     private final Link listener;
     private final Link commands;
-    private final AtomicBoolean down = new AtomicBoolean();
-    private final Disposable cleanup;
+    private final BackendState state;
+    private final AtomicBoolean started = new AtomicBoolean();
+    /** Completes (normally) when the publishing connection's first attempt ends, whatever its outcome. */
+    private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
+    private volatile Disposable cleanup;
     private volatile boolean closed;
 
     /** A LISTENed channel: its namespace, whose own messages to skip, and where messages go. */
@@ -58,28 +62,54 @@ final class PostgresPubSub implements AutoCloseable {
     }
 
     /**
+     * Connects nothing yet: see {@link #start()}.
+     *
      * @param listen whether to LISTEN, create the table and clean it up (an adapter) or only publish
      *     (an emitter)
      */
     PostgresPubSub(PostgresqlConnectionFactory factory, PostgresAdapterOptions options, ClusterMessageCodec codec,
-            boolean listen) {
+            boolean listen, BackendState state) {
         this.factory = factory;
         this.options = options;
         this.codec = codec;
+        this.state = state;
         this.commands = new Link("publishing", false);
         this.listener = listen ? new Link("listening", true) : null;
-        this.cleanup = listen ? Schedulers.parallel().schedulePeriodically(this::deleteOldAttachments,
-                options.cleanupInterval().toMillis(), options.cleanupInterval().toMillis(), TimeUnit.MILLISECONDS)
-                : null;
+    }
+
+    /** Starts connecting in the background (once): the adapter at once, an emitter on first use. */
+    void start() {
+        if (!started.compareAndSet(false, true) || closed) {
+            return;
+        }
+        if (listener != null) {
+            cleanup = Schedulers.parallel().schedulePeriodically(this::deleteOldAttachments,
+                    options.cleanupInterval().toMillis(), options.cleanupInterval().toMillis(), TimeUnit.MILLISECONDS);
+        }
         commands.connect();
         if (listener != null) {
             listener.connect();
         }
     }
 
+    BackendState state() {
+        return state;
+    }
+
     /** Whether every connection is up. */
     boolean isConnected() {
         return commands.current != null && (listener == null || listener.current != null);
+    }
+
+    /** Completes once every connection is up for the first time; fails when {@code timeout} passes first. */
+    CompletableFuture<Void> awaitFirstConnection(java.time.Duration timeout) {
+        CompletableFuture<Void> up = new CompletableFuture<>();
+        state.onUp(() -> up.complete(null));
+        start();
+        if (state.connected()) {
+            up.complete(null);
+        }
+        return up.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -129,12 +159,19 @@ final class PostgresPubSub implements AutoCloseable {
         return publish(codec.toTree(message), message.nsp());
     }
 
-    /** Publishes a wire object ({@code {type, data?, uid, nsp?}}) on a namespace's channel. */
+    /**
+     * Publishes a wire object ({@code {type, data?, uid, nsp?}}) on a namespace's channel. Starts
+     * connecting when nothing did yet (a lazy emitter) and waits for the first attempt while it is
+     * under way; fails at once with {@code ClusterUnavailableException} while disconnected.
+     */
     CompletableFuture<Void> publish(ObjectNode message, String namespace) {
         PostgresqlConnection connection = commands.current;
+        if (connection == null && !firstAttempt.isDone() && !closed) {
+            start();
+            return firstAttempt.thenCompose(ignored -> publish(message, namespace));
+        }
         if (connection == null || closed) {
-            return CompletableFuture.failedFuture(new IllegalStateException(
-                    "the Postgres connection is down (the adapter reconnects by itself)"));
+            return CompletableFuture.failedFuture(state.unavailable("publish", null));
         }
         String channel = channelOf(namespace);
         int type = message.path("type").asInt();
@@ -248,16 +285,20 @@ final class PostgresPubSub implements AutoCloseable {
     }
 
     private void lost(Link link, Throwable error) {
-        if (!closed && down.compareAndSet(false, true)) {
-            LOG.log(System.Logger.Level.WARNING, "Socket.IO Postgres adapter lost its " + link.role
-                    + " connection" + (error == null ? "" : " (" + error + ")") + "; local delivery continues,"
-                    + " cross-server messages are dropped until it reconnects");
+        if (link == commands) {
+            firstAttempt.complete(null);
+        }
+        if (!closed) {
+            state.down(error == null ? new IllegalStateException("the " + link.role + " connection closed") : error);
         }
     }
 
-    private void connected() {
-        if (isConnected() && down.compareAndSet(true, false)) {
-            LOG.log(System.Logger.Level.INFO, "Socket.IO Postgres adapter reconnected; cross-server delivery resumes");
+    private void connected(Link link) {
+        if (link == commands) {
+            firstAttempt.complete(null);
+        }
+        if (isConnected()) {
+            state.up();
         }
     }
 
@@ -332,14 +373,14 @@ final class PostgresPubSub implements AutoCloseable {
                     connection.close().subscribe();
                     return;
                 }
-                // a namespace added while we were connecting
+                // a namespace added while we were connecting; listening to it before telling anyone we are up
+                Mono<Void> late = Mono.empty();
                 for (String channel : listens ? channels.keySet() : Set.<String>of()) {
-                    if (listened.contains(channel)) {
-                        continue;
+                    if (!listened.contains(channel)) {
+                        late = late.then(run(connection, "LISTEN " + quote(channel)).onErrorResume(e -> Mono.empty()));
                     }
-                    run(connection, "LISTEN " + quote(channel)).onErrorResume(e -> Mono.empty()).subscribe();
                 }
-                connected();
+                late.subscribe(null, e -> connected(this), () -> connected(this));
             });
         }
 
@@ -347,8 +388,7 @@ final class PostgresPubSub implements AutoCloseable {
             if (closed) {
                 return;
             }
-            attempts.incrementAndGet();
-            long delay = (long) (2000 * (0.5 + ThreadLocalRandom.current().nextDouble()));
+            long delay = BackendState.retryDelayMillis(attempts.incrementAndGet());
             pending = Schedulers.parallel().schedule(this::connect, delay, TimeUnit.MILLISECONDS);
         }
 
@@ -365,11 +405,20 @@ final class PostgresPubSub implements AutoCloseable {
         }
     }
 
+    /** Closes the connections, once; no warning follows. */
     @Override
     public void close() {
-        closed = true;
-        if (cleanup != null) {
-            cleanup.dispose();
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        state.close();
+        firstAttempt.complete(null);
+        Disposable sweeper = cleanup;
+        if (sweeper != null) {
+            sweeper.dispose();
         }
         if (listener != null) {
             listener.close();

@@ -1,14 +1,19 @@
 package dev.socketeer.adapter.redis;
 
 import dev.socketeer.adapter.AckTimeoutException;
+import dev.socketeer.adapter.AdapterHealth;
+import dev.socketeer.adapter.BackendStatus;
 import dev.socketeer.adapter.BroadcastOptions;
+import dev.socketeer.adapter.ClusterRequestTimeoutException;
+import dev.socketeer.adapter.ClusterUnavailableException;
 import dev.socketeer.adapter.InMemoryAdapter;
 import dev.socketeer.adapter.LocalNamespace;
 import dev.socketeer.adapter.LocalSocket;
 import dev.socketeer.adapter.SocketDetails;
+import dev.socketeer.adapter.cluster.BackendState;
 import dev.socketeer.adapter.cluster.ClusterMessageCodec;
-import dev.socketeer.adapter.cluster.ClusterRequestTimeoutException;
 import dev.socketeer.adapter.cluster.MsgPack;
+import dev.socketeer.adapter.cluster.PendingRequests;
 import dev.socketeer.protocol.socketio.Packet;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,10 +24,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
-import reactor.core.Disposable;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -40,11 +43,11 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code disconnectSockets} locally at once and ignores its own request when it comes back, so
  * they keep working on this server while Redis is down.
  */
-final class ClassicRedisAdapter extends InMemoryAdapter {
+final class ClassicRedisAdapter extends InMemoryAdapter implements AdapterHealth {
 
     private static final System.Logger LOG = System.getLogger(ClassicRedisAdapter.class.getName());
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-        private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
     private static final int SOCKETS = 0;
     private static final int ALL_ROOMS = 1;
@@ -67,7 +70,8 @@ final class ClassicRedisAdapter extends InMemoryAdapter {
     private final String specificResponseChannel;
     private final Set<String> liveRooms = ConcurrentHashMap.newKeySet();
     private final Map<String, AckRequest> ackRequests = new ConcurrentHashMap<>();
-    private final Map<String, Request> requests = new ConcurrentHashMap<>();
+    private final PendingRequests requests = new PendingRequests();
+    private volatile int serversSeen = -1;
 
     ClassicRedisAdapter(LocalNamespace namespace, RedisPubSub redis, RedisAdapterOptions options,
             ClusterMessageCodec codec) {
@@ -91,7 +95,7 @@ final class ClassicRedisAdapter extends InMemoryAdapter {
 
     @Override
     public CompletableFuture<Void> init() {
-        return CompletableFuture.allOf(
+        return CompletableFuture.allOf(super.init(),
                 redis.psubscribe(channel + "*", this::onBroadcast),
                 redis.subscribe(requestChannel, this::onRequest),
                 redis.subscribe(responseChannel, this::onRequest),
@@ -100,13 +104,32 @@ final class ClassicRedisAdapter extends InMemoryAdapter {
 
     @Override
     public CompletableFuture<Void> close() {
+        super.close();
         return CompletableFuture.allOf(redis.punsubscribe(channel + "*"), redis.unsubscribe(requestChannel),
                 redis.unsubscribe(responseChannel), redis.unsubscribe(specificResponseChannel));
     }
 
+    /** {@code PUBSUB NUMSUB} of the request channel, within the requests timeout. */
     @Override
     public CompletableFuture<Integer> serverCount() {
-        return redis.numsub(requestChannel).thenApply(Long::intValue);
+        return redis.state().bounded("serverCount", requestsTimeout,
+                () -> redis.numsub(requestChannel).thenApply(count -> seen(count.intValue())));
+    }
+
+    private int seen(int servers) {
+        serversSeen = servers;
+        return servers;
+    }
+
+    @Override
+    public BackendStatus backendStatus() {
+        return redis.state().status();
+    }
+
+    /** The server count Redis last gave, or {@code -1}. */
+    @Override
+    public int serversSeen() {
+        return serversSeen;
     }
 
     @Override
@@ -202,7 +225,7 @@ final class ClassicRedisAdapter extends InMemoryAdapter {
         boolean own = uid.equals(from);
         switch (request.path("type").asInt(-1)) {
             case SOCKETS -> {
-                if (own || requests.containsKey(requestId)) {
+                if (own || requests.get(requestId) != null) {
                     return;
                 }
                 Set<String> rooms = new LinkedHashSet<>();
@@ -216,7 +239,7 @@ final class ClassicRedisAdapter extends InMemoryAdapter {
                 });
             }
             case ALL_ROOMS -> {
-                if (own || requests.containsKey(requestId)) {
+                if (own || requests.get(requestId) != null) {
                     return;
                 }
                 ObjectNode response = NODES.objectNode();
@@ -227,7 +250,7 @@ final class ClassicRedisAdapter extends InMemoryAdapter {
             }
             case REMOTE_JOIN, REMOTE_LEAVE, REMOTE_DISCONNECT -> onRemoteRoomRequest(request, requestId, own);
             case REMOTE_FETCH -> {
-                if (own || requests.containsKey(requestId)) {
+                if (own || requests.get(requestId) != null) {
                     return;
                 }
                 super.fetchSockets(ClusterMessageCodec.options(request.path("opts"))).thenAccept(local -> {
@@ -326,96 +349,90 @@ final class ClassicRedisAdapter extends InMemoryAdapter {
             }
             return;
         }
-        Request request = requests.get(requestId);
+        PendingRequests.Pending request = requests.get(requestId);
         if (request == null) {
             return;
         }
-        switch (request.type) {
-            case SOCKETS, REMOTE_FETCH -> request.answer(response.path("sockets"));
-            case ALL_ROOMS -> request.answer(response.path("rooms"));
-            case SERVER_SIDE_EMIT -> request.answer(NODES.arrayNode().add(response.path("data")));
+        switch (request.kind()) {
+            case SOCKETS, REMOTE_FETCH -> request.answer(null, response.path("sockets"));
+            case ALL_ROOMS -> request.answer(null, response.path("rooms"));
+            case SERVER_SIDE_EMIT -> request.answer(null, NODES.arrayNode().add(response.path("data")));
             default -> {
             }
         }
     }
 
     /**
-     * Publishes a request and waits for {@code expected} answers (arrays of values), at most the
-     * requests timeout.
+     * Publishes a request and waits for one answer (an array of values) per other server. The
+     * timeout runs from this call and covers the {@code PUBSUB NUMSUB} that counts the servers, so
+     * the request ends in time whatever Redis does (answers slowly, stalls, dies): it fails at once
+     * with {@link ClusterUnavailableException} while Redis is unreachable or when the request cannot
+     * be sent, with {@link ClusterRequestTimeoutException} at the deadline.
      */
-    private CompletableFuture<List<JsonNode>> request(int type, int expected, ObjectNode message, Duration timeout,
-            String what) {
-        if (expected <= 0) {
-            return CompletableFuture.completedFuture(List.of());
+    private CompletableFuture<List<JsonNode>> request(String what, int type, ObjectNode message, Duration timeout) {
+        if (!redis.isConnected()) {
+            return CompletableFuture.failedFuture(redis.state().unavailable(what, null));
         }
         String requestId = uid2(6);
         message.put("uid", uid);
         message.put("requestId", requestId);
         message.put("type", type);
-        Request request = new Request(type, expected);
-        requests.put(requestId, request);
-        Disposable timer = Schedulers.parallel().schedule(() -> {
-            if (requests.remove(requestId) != null) {
-                request.timeOut(what);
-            }
-        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-        request.result.whenComplete((answers, error) -> {
-            timer.dispose();
-            requests.remove(requestId);
-        });
-        redis.publish(requestChannel, codec.encodeJson(message)).whenComplete((receivers, error) -> {
-            if (error != null) {
-                request.fail(new IllegalStateException("cannot send the " + what + " request: " + error.getMessage(),
-                        error));
+        PendingRequests.Pending request = requests.start(requestId, what, type, timeout);
+        redis.numsub(requestChannel).whenComplete((servers, countError) -> {
+            if (countError != null) {
+                request.fail(redis.state().unavailable(what, countError));
+            } else if (request.expect(seen(servers.intValue()) - 1, null)) {
+                redis.publish(requestChannel, codec.encodeJson(message)).whenComplete((receivers, error) -> {
+                    if (error != null) {
+                        request.fail(redis.state().unavailable(what, error));
+                    }
+                });
             }
         });
-        return request.result;
+        return request.result();
     }
 
     @Override
     public CompletableFuture<Set<String>> sockets(Set<String> rooms) {
-        return super.sockets(rooms).thenCombine(serverCount(), (local, count) -> {
-            ObjectNode message = NODES.objectNode();
-            ArrayNode array = message.putArray("rooms");
-            rooms.forEach(array::add);
-            return request(SOCKETS, count - 1, message, requestsTimeout, "allSockets").thenApply(answers -> {
-                Set<String> ids = new LinkedHashSet<>(local);
-                answers.forEach(id -> ids.add(id.asString()));
-                return ids;
-            });
-        }).thenCompose(future -> future);
+        Set<String> local = new LinkedHashSet<>(super.sockets(rooms).join());
+        ObjectNode message = NODES.objectNode();
+        ArrayNode array = message.putArray("rooms");
+        rooms.forEach(array::add);
+        return request("allSockets", SOCKETS, message, requestsTimeout).thenApply(answers -> {
+            Set<String> ids = new LinkedHashSet<>(local);
+            answers.forEach(id -> ids.add(id.asString()));
+            return ids;
+        });
     }
 
     /** Every room with members on any server. */
     @Override
     public CompletableFuture<Set<String>> allRooms() {
         Set<String> local = rooms();
-        return serverCount().thenCompose(count -> request(ALL_ROOMS, count - 1, NODES.objectNode(), requestsTimeout,
-                "allRooms").thenApply(answers -> {
-                    Set<String> all = new LinkedHashSet<>(local);
-                    answers.forEach(room -> all.add(room.asString()));
-                    return all;
-                }));
+        return request("allRooms", ALL_ROOMS, NODES.objectNode(), requestsTimeout).thenApply(answers -> {
+            Set<String> all = new LinkedHashSet<>(local);
+            answers.forEach(room -> all.add(room.asString()));
+            return all;
+        });
     }
 
     @Override
     public CompletableFuture<List<SocketDetails>> fetchSockets(BroadcastOptions options) {
-        CompletableFuture<List<SocketDetails>> local = super.fetchSockets(options);
+        List<SocketDetails> localSockets = super.fetchSockets(options).join();
         if (options.flags().local()) {
-            return local;
+            return CompletableFuture.completedFuture(localSockets);
         }
         Duration timeout = options.flags().timeout() != null ? options.flags().timeout() : requestsTimeout;
-        return local.thenCombine(serverCount(), (localSockets, count) -> {
-            ObjectNode message = NODES.objectNode();
-            ObjectNode opts = message.putObject("opts");
-            opts.set("rooms", ClusterMessageCodec.options(options).get("rooms"));
-            opts.set("except", ClusterMessageCodec.options(options).get("except"));
-            return request(REMOTE_FETCH, count - 1, message, timeout, "fetchSockets").thenApply(answers -> {
-                List<SocketDetails> all = new ArrayList<>(localSockets);
-                answers.forEach(socket -> all.add(codec.socketDetails(socket)));
-                return all;
-            });
-        }).thenCompose(future -> future);
+        ObjectNode message = NODES.objectNode();
+        ObjectNode opts = message.putObject("opts");
+        ObjectNode encoded = ClusterMessageCodec.options(options);
+        opts.set("rooms", encoded.get("rooms"));
+        opts.set("except", encoded.get("except"));
+        return request("fetchSockets", REMOTE_FETCH, message, timeout).thenApply(answers -> {
+            List<SocketDetails> all = new ArrayList<>(localSockets);
+            answers.forEach(socket -> all.add(codec.socketDetails(socket)));
+            return all;
+        });
     }
 
     private ObjectNode roomRequest(int type, BroadcastOptions options) {
@@ -475,10 +492,9 @@ final class ClassicRedisAdapter extends InMemoryAdapter {
     public CompletableFuture<List<JsonNode>> serverSideEmitWithAck(List<?> packet, Duration timeout) {
         ObjectNode message = NODES.objectNode();
         message.set("data", codec.tree(packet));
-        return serverCount().thenCompose(count -> request(SERVER_SIDE_EMIT, count - 1, message,
-                timeout != null ? timeout : requestsTimeout, "serverSideEmit"))
+        return request("serverSideEmitWithAck", SERVER_SIDE_EMIT, message, timeout != null ? timeout : requestsTimeout)
                 .exceptionallyCompose(error -> {
-                    Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+                    Throwable cause = BackendState.unwrap(error);
                     if (cause instanceof ClusterRequestTimeoutException timedOut) {
                         return CompletableFuture.failedFuture(new AckTimeoutException(timedOut.partial()));
                     }
@@ -487,40 +503,6 @@ final class ClassicRedisAdapter extends InMemoryAdapter {
     }
 
     private record AckRequest(IntConsumer clientCount, Consumer<JsonNode> ack) {
-    }
-
-    private static final class Request {
-
-        final CompletableFuture<List<JsonNode>> result = new CompletableFuture<>();
-        final int type;
-        private final int expected;
-        private int received;
-        private final List<JsonNode> values = new ArrayList<>();
-
-        Request(int type, int expected) {
-            this.type = type;
-            this.expected = expected;
-        }
-
-        synchronized void answer(JsonNode array) {
-            if (result.isDone()) {
-                return;
-            }
-            received++;
-            array.forEach(values::add);
-            if (received >= expected) {
-                result.complete(List.copyOf(values));
-            }
-        }
-
-        synchronized void timeOut(String what) {
-            result.completeExceptionally(new ClusterRequestTimeoutException("timeout reached while waiting for " + what
-                    + " response: only " + received + " responses received out of " + expected, List.copyOf(values)));
-        }
-
-        void fail(Throwable error) {
-            result.completeExceptionally(error);
-        }
     }
 
     @Override

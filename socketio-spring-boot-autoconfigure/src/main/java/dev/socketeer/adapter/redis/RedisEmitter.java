@@ -1,7 +1,9 @@
 package dev.socketeer.adapter.redis;
 
+import dev.socketeer.adapter.BackendStatus;
 import dev.socketeer.adapter.BroadcastFlags;
 import dev.socketeer.adapter.BroadcastOptions;
+import dev.socketeer.adapter.cluster.BackendState;
 import dev.socketeer.adapter.cluster.ClusterMessageCodec;
 import dev.socketeer.adapter.cluster.MsgPack;
 import dev.socketeer.protocol.socketio.Packet;
@@ -50,12 +52,23 @@ public final class RedisEmitter implements AutoCloseable {
     }
 
     /**
-     * @param client a standalone Lettuce client; one publishing connection is opened now
+     * Lazy: its one publishing connection is opened on first use (that first emit waits for it),
+     * then Lettuce keeps it up; while Redis is unreachable, emits fail at once with
+     * {@code ClusterUnavailableException}. An application whose Redis is down starts all the same.
+     *
+     * @param client a standalone Lettuce client
      * @param key the channel prefix of the adapters
      */
     public RedisEmitter(AbstractRedisClient client, String key, JsonMapper mapper) {
-        this(new RedisPubSub(standalone(client), false, "Socket.IO Redis emitter"), new ClusterMessageCodec(mapper), key, "/", Set.of(), Set.of(),
-                BroadcastFlags.NONE);
+        this(client, key, mapper, "redis");
+    }
+
+    /**
+     * @param address where Redis is (e.g. {@code "127.0.0.1:6379"}), for logs and errors
+     */
+    public RedisEmitter(AbstractRedisClient client, String key, JsonMapper mapper, String address) {
+        this(new RedisPubSub(standalone(client), false, new BackendState("Socket.IO Redis emitter", "redis", address)),
+                new ClusterMessageCodec(mapper), key, "/", Set.of(), Set.of(), BroadcastFlags.NONE);
     }
 
     private RedisEmitter(RedisPubSub redis, ClusterMessageCodec codec, String key, String nsp, Set<String> rooms,
@@ -189,9 +202,14 @@ public final class RedisEmitter implements AutoCloseable {
         return redis.publish(key + "-request#" + nsp + "#", codec.encodeJson(request)).thenApply(receivers -> null);
     }
 
-    /** Whether the Redis connection is up. */
+    /** Whether the Redis connection is up (false until the first emit opened it). */
     public boolean isConnected() {
         return redis.isConnected();
+    }
+
+    /** The state of the connection: connected or not, since when, why not. */
+    public BackendStatus backendStatus() {
+        return redis.state().status();
     }
 
     /** Closes the connection (all emitters derived from this one share it). */

@@ -109,15 +109,8 @@ final class EngineWebHandler implements WebHandler, CorsConfigurationSource {
             return null;
         }
         CorsConfiguration config = new CorsConfiguration();
-        if (cors.allowedOrigins().contains("*")) {
-            if (cors.allowCredentials()) {
-                config.addAllowedOriginPattern("*"); // echoes the request origin, as the reference does
-            } else {
-                config.addAllowedOrigin("*");
-            }
-        } else {
-            config.setAllowedOrigins(cors.allowedOrigins());
-        }
+        // "*" never comes with credentials (EngineOptions.Cors refuses it): no origin is ever echoed for it
+        config.setAllowedOrigins(cors.allowedOrigins());
         config.setAllowCredentials(cors.allowCredentials());
         config.setAllowedMethods(List.of("GET", "HEAD", "PUT", "PATCH", "POST", "DELETE"));
         config.addAllowedHeader("*");

@@ -200,6 +200,9 @@ final class NettyPollingExchange implements PollingExchange {
                 if (cookie.httpOnly()) {
                     value.append("; HttpOnly");
                 }
+                if (cookie.secure()) {
+                    value.append("; Secure");
+                }
                 if (cookie.sameSite() != null) {
                     value.append("; SameSite=").append(cookie.sameSite());
                 }

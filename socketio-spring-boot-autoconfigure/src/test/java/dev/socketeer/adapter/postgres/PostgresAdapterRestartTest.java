@@ -3,6 +3,7 @@ package dev.socketeer.adapter.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.socketeer.test.HealthProbe;
 import dev.socketeer.test.NodeSocketIoClient;
 import dev.socketeer.test.PostgresTestServer;
 import java.time.Duration;
@@ -14,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * PostgreSQL restarted under traffic: local delivery never stops, the adapters report DOWN meanwhile, then their
+ * PostgreSQL restarted under traffic: local delivery never stops, the adapters (and the socketio health, and the
+ * readiness group that includes it) report DOWN meanwhile, then their
  * connections come back by themselves (LISTEN again) and cross-node delivery resumes, with no node restarted and no
  * connection left behind.
  */
@@ -35,7 +37,8 @@ class PostgresAdapterRestartTest {
             clients.awaitConnect("onA");
             clients.awaitConnect("onB");
             String connectionsBefore = socketeerConnections(postgres);
-            assertThat(connectionsBefore).isEqualTo("6"); // per node: LISTEN, publishing, emitter
+            // per node: LISTEN and publishing; the emitter opens its connection on first use
+            assertThat(connectionsBefore).isEqualTo("4");
 
             // traffic all along: node A broadcasts every 50 ms
             AtomicBoolean sending = new AtomicBoolean(true);
@@ -57,6 +60,12 @@ class PostgresAdapterRestartTest {
 
                 postgres.stop();
                 await().atMost(WAIT).until(() -> !a.adapterFactory().isConnected() && !b.adapterFactory().isConnected());
+                HealthProbe down = HealthProbe.get("http://127.0.0.1:" + a.port, "/actuator/health/socketio");
+                assertThat(down.status()).isEqualTo("DOWN");
+                assertThat(down.cluster().get("backend").asString()).isEqualTo("postgres");
+                assertThat(down.cluster().get("connected").asBoolean()).isFalse();
+                assertThat(HealthProbe.get("http://127.0.0.1:" + a.port, "/actuator/health/readiness").httpStatus())
+                        .isEqualTo(503);
 
                 // local delivery never stops
                 a.server.emit("local-during-outage", 1);
@@ -65,6 +74,9 @@ class PostgresAdapterRestartTest {
                 postgres.start();
                 await().atMost(Duration.ofSeconds(20)).until(
                         () -> a.adapterFactory().isConnected() && b.adapterFactory().isConnected());
+                HealthProbe up = HealthProbe.get("http://127.0.0.1:" + a.port, "/actuator/health/socketio");
+                assertThat(up.status()).isEqualTo("UP");
+                assertThat(up.cluster().get("connected").asBoolean()).isTrue();
 
                 // a tick sent after both reconnected reaches node B's client
                 int after = sent.get() + 1;

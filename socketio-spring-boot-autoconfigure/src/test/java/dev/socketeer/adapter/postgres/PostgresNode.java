@@ -48,6 +48,7 @@ final class PostgresNode implements AutoCloseable {
                 "spring.autoconfigure.exclude="
                         + "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration,"
                         + "dev.socketeer.autoconfigure.SocketIoRedisAdapterAutoConfiguration"));
+        all.addAll(dev.socketeer.test.HealthProbe.PROPERTIES);
         all.addAll(List.of(properties));
         ConfigurableApplicationContext context = new SpringApplicationBuilder(App.class)
                 .web(WebApplicationType.REACTIVE)

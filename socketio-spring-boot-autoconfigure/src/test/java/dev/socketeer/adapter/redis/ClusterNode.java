@@ -16,7 +16,8 @@ import dev.socketeer.autoconfigure.SocketIoServerCustomizer;
  * {@code socketio.adapter.type=redis} pointing at the test's redis-server.
  *
  * <p>On {@code "/"}: {@code socket.data.origin} is the node's name; event {@code "join"} joins the
- * room given and acks with the socket's rooms; server-side {@code "ask"} is answered with
+ * room given and acks with the socket's rooms; event {@code "broadcast-to"} room, value sends {@code "hit"} value to
+ * the room from this node; server-side {@code "ask"} is answered with
  * {@code "<name>-answer"}; other server-side events are recorded in {@link #serverSideEvents()}.
  */
 final class ClusterNode implements AutoCloseable {
@@ -36,12 +37,20 @@ final class ClusterNode implements AutoCloseable {
         List<String> properties = new ArrayList<>(List.of("server.port=0", "socketio.adapter.type=redis",
                 "spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + redisPort,
                 "spring.main.banner-mode=off", "node.name=" + name));
+        properties.addAll(dev.socketeer.test.HealthProbe.PROPERTIES);
         properties.addAll(List.of(extraProperties));
         ConfigurableApplicationContext context = new SpringApplicationBuilder(App.class)
                 .properties(properties.toArray(String[]::new))
                 .initializers(ctx -> ctx.getBeanFactory().registerSingleton("serverSideEvents", events))
                 .run();
-        return new ClusterNode(name, context, events);
+        ClusterNode node = new ClusterNode(name, context, events);
+        // the adapter connects in the background: with Redis up, tests start from a node already in the cluster
+        if (RedisServer.notStartedOn(redisPort).ping() && context.getBeanProvider(RedisAdapterFactory.class)
+                .getIfAvailable() != null) {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                    .until(() -> node.adapterFactory().isConnected());
+        }
+        return node;
     }
 
     int port() {
@@ -102,6 +111,7 @@ final class ClusterNode implements AutoCloseable {
                             ack.send(List.copyOf(socket.rooms()));
                         }
                     });
+                    socket.on("broadcast-to", (args, ack) -> server.to(args.get(0).asString()).emit("hit", args.get(1)));
                 });
                 server.sockets().onServerSideEmit("ask", (args, ack) -> {
                     if (ack != null) {

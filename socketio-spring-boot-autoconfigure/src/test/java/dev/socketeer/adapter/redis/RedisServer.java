@@ -47,6 +47,11 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** A server for this port, not started yet: {@link #restart()} starts it (for a Redis that comes up late). */
+    public static RedisServer notStartedOn(int port) {
+        return new RedisServer(port);
+    }
+
     public int port() {
         return port;
     }
@@ -78,13 +83,39 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    /** Kills the server abruptly, as a crash would. */
+    /** Kills the server abruptly, as a crash would (a paused one too). */
     public void kill() {
         process.destroyForcibly();
         try {
             process.waitFor(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops the process (SIGSTOP): connections stay open and nothing is answered, as a stalled server. */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /** Lets a paused process run again (SIGCONT); nothing when it is not running. */
+    public void resume() {
+        if (process != null && process.isAlive()) {
+            signal("CONT");
+        }
+    }
+
+    private void signal(String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.socketeer.guide;
+package dev.socketeer.guide.limits;
 
 import dev.socketeer.autoconfigure.SocketIoServerCustomizer;
 import dev.socketeer.server.Socket;
