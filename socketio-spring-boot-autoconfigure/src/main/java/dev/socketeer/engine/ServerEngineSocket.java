@@ -181,6 +181,7 @@ final class ServerEngineSocket implements EngineSocket {
     @Override
     public void send(List<EngineMessage> messages, boolean compress) {
         long slowClientBytes;
+        boolean queuedEvents;
         synchronized (lock) {
             if (state != State.OPEN) {
                 return;
@@ -196,9 +197,12 @@ final class ServerEngineSocket implements EngineSocket {
             }
             flush();
             slowClientBytes = checkPollingBackpressure();
+            queuedEvents = nextEvent != null; // a drain (a poll took the buffer) or the close
         }
         if (slowClientBytes >= 0) {
             reportSlowClient("polling", slowClientBytes, slowClientBytes <= server.options().backpressure().maxBuffer());
+        }
+        if (queuedEvents) {
             drainEvents();
         }
     }

@@ -264,8 +264,8 @@ class BadInputEndToEndTest {
     }
 
     /**
-     * A body announced far over the limit is refused with 413 without being read, and the connection is closed (as
-     * the reference closes it): the client cannot make the server read gigabytes it will throw away.
+     * A body announced far over the limit is refused with 413 before a byte of it is read, and the connection is
+     * closed (as the reference closes it): the client cannot make the server read gigabytes it will throw away.
      */
     @Test
     void postAnnouncingTenGigabytesIs413AndItsConnectionClosedUnread() throws Exception {
@@ -276,13 +276,10 @@ class BadInputEndToEndTest {
             out.write(("POST /socket.io/?EIO=4&transport=polling&sid=" + sid + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                     + "Content-Type: text/plain;charset=UTF-8\r\nContent-Length: 10737418240\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
-            CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-                } catch (IOException e) {
-                    return "read failed: " + e;
-                }
-            });
+            // answered on the headers alone (read before sending any body: once the server has closed, more data
+            // from the client makes its kernel reset the connection, which would drop the answer unread)
+            assertThat(RawFrames.readHeaders(socket.getInputStream())).startsWith("HTTP/1.1 413")
+                    .containsIgnoringCase("connection: close");
             byte[] chunk = new byte[64 * 1024];
             java.util.Arrays.fill(chunk, (byte) '4');
             long written = 0;
@@ -294,9 +291,8 @@ class BadInputEndToEndTest {
             } catch (IOException closedByTheServer) {
                 // expected: the server closed the connection
             }
-            // what the kernel's socket buffers took before the server closed, not the body
+            // what the kernel's socket buffers took before the client saw the close, not the body
             assertThat(written).as("bytes the client could send").isLessThan(32L << 20);
-            assertThat(answer.get(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)).startsWith("HTTP/1.1 413");
         }
         assertThat(post(sid, "40".getBytes(StandardCharsets.UTF_8)).body()).isEqualTo("ok");
     }
