@@ -70,6 +70,16 @@ def sample(nodes, label):
     return out
 
 
+def node_errors(tmp, names):
+    """ERROR lines in each node's log: how many, and the distinct messages (without timestamps)."""
+    out = {}
+    for name in names:
+        lines = [l for l in open(f"{tmp}/node-{name}.log", errors="replace") if " ERROR " in l]
+        distinct = sorted({l.split(" : ", 1)[-1].strip()[:200] for l in lines})
+        out[name] = {"count": len(lines), "distinct": distinct[:10]}
+    return out
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--minutes", type=float, default=30, help="how long the traffic runs (default 30)")
@@ -149,7 +159,10 @@ def main():
         stop(proc)
     stop(redis)
 
-    report = {"date": date, "machine": machine(), "minutes": a.minutes, "wsClients": a.ws_clients,
+    errors = node_errors(tmp, [n for n, _, _ in nodes])
+    if result is None or result["stable"]["received"] == 0:
+        log("soak: INVALID RUN: the stable clients received no numbered broadcast; see the node logs")
+    report = {"date": date, "machine": machine(), "minutes": a.minutes, "wsClients": a.ws_clients, "nodeErrors": errors,
               "pollClients": a.poll_clients, "redisOutage": outage, "client": result, "samples": samples,
               "command": "benchmarks/soak.sh " + " ".join(sys.argv[1:])}
     os.makedirs(a.out, exist_ok=True)
@@ -213,6 +226,10 @@ def markdown(r, nodes):
             row += [str(d.get("heapAfterGcMiB")), str(d.get("rssMiB")), str(d.get("tcp", {}).get("established")),
                     str(d.get("sessions"))]
         out.append("| " + " | ".join(row) + " |")
+    errors = r.get("nodeErrors", {})
+    out += ["", "ERROR lines in the node logs: " + "; ".join(
+        f"{n}: {errors.get(n, {}).get('count', '?')}" + (f" ({errors[n]['distinct']})" if errors.get(n, {}).get('distinct') else "")
+        for n in names) + "."]
     end = r["samples"][-1]
     out += ["", "Server-side disconnect reasons over the run: " + "; ".join(
         f"{n}: {end.get(n, {}).get('disconnectReasons')}" for n in names) + ".", ""]
