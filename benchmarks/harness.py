@@ -5,6 +5,7 @@ and an SVG chart under docs/benchmarks/. Started by benchmarks/run.sh (which bui
 
 import argparse
 import datetime
+import glob
 import json
 import os
 import platform
@@ -50,6 +51,22 @@ SERVERS = {
     "socketeer": {"kind": "jvm", "polling": True,
                   "cmd": lambda port, extra: ["java", *JVM_OPTS, "-cp", cp("socketeer-app"),
                                               "dev.socketeer.bench.app.BenchApplication", *extra]},
+    # the same handlers as an annotated controller (README style): blocking by default, then declared non-blocking
+    "socketeer-annotated": {"kind": "jvm", "polling": True,
+                            "cmd": lambda port, extra: ["java", *JVM_OPTS, "-cp", cp("socketeer-app"),
+                                                        "dev.socketeer.bench.annotated.AnnotatedBenchApplication",
+                                                        *extra]},
+    "socketeer-nonblocking": {"kind": "jvm", "polling": True,
+                              "cmd": lambda port, extra: ["java", *JVM_OPTS, "-cp", cp("socketeer-app"),
+                                                          "dev.socketeer.bench.annotated.AnnotatedBenchApplication",
+                                                          "--socketio.handler.non-blocking-by-default=true", *extra]},
+    # the Admin UI's instrumentation on, in production mode (statistics only): what it costs the hot paths
+    "socketeer+admin": {"kind": "jvm", "polling": True,
+                        "cmd": lambda port, extra: ["java", *JVM_OPTS, "-cp", cp("socketeer-app"),
+                                                    "dev.socketeer.bench.app.BenchApplication", *extra,
+                                                    "--socketio.admin.enabled=true", "--socketio.admin.mode=production",
+                                                    "--socketio.admin.auth.enabled=false",
+                                                    "--socketio.admin.ui.enabled=false"]},
     "node": {"kind": "node", "polling": True,
              "cmd": lambda port, extra: ["node", *NODE_OPTS, f"{BENCH}/node/server.js"]},
     "netty-socketio": {"kind": "jvm", "polling": True,
@@ -61,10 +78,41 @@ SERVERS = {
 }
 
 
+# The same servers on the machine's second JDK (21+): the programmatic app, and the annotated one with its blocking
+# handlers on virtual threads (socketio.handler.executor=virtual), for the annotated model's JDK 21+ target.
+JDK21_SERVERS = {
+    "socketeer-jdk21": ("dev.socketeer.bench.app.BenchApplication", []),
+    "socketeer-annotated-virtual": ("dev.socketeer.bench.annotated.AnnotatedBenchApplication",
+                                    ["--socketio.handler.executor=virtual"]),
+}
+
+
+def java21():
+    """bin/java of a JDK 21 or later: BENCH_JAVA21, else the newest under /usr/lib/jvm; None when there is none."""
+    candidates = [os.environ["BENCH_JAVA21"]] if os.environ.get("BENCH_JAVA21") else \
+        sorted(glob.glob("/usr/lib/jvm/*/bin/java"), reverse=True)
+    for java in candidates:
+        try:
+            out = subprocess.run([java, "-version"], capture_output=True, text=True).stderr
+        except OSError:
+            continue
+        match = re.search(r'version "(\d+)', out)
+        if match and int(match.group(1)) >= 21:
+            return java
+    return None
+
+
 def server_spec(name):
     """A server by name; "socketeer@X" is the Socketeer bench app with the library jar(s) found in the
     directory named by the environment variable SOCKETEER_LIB_X put first on the class path: an A/B
     run of two library builds against the same load, in one harness run (compare within one run)."""
+    if name in JDK21_SERVERS:
+        java = java21()
+        if java is None:
+            raise SystemExit(f"harness: {name} needs a JDK 21+ (under /usr/lib/jvm, or BENCH_JAVA21=<its bin/java>)")
+        main, extra_args = JDK21_SERVERS[name]
+        return {"kind": "jvm", "polling": True,
+                "cmd": lambda port, extra: [java, *JVM_OPTS, "-cp", cp("socketeer-app"), main, *extra_args, *extra]}
     if name.startswith("socketeer@"):
         lib_dir = os.environ.get("SOCKETEER_LIB_" + name[len("socketeer@"):])
         if not lib_dir or not os.path.isdir(lib_dir):
@@ -265,9 +313,11 @@ def start_cross(name, cfg, port):
     for p_ in (port, port + 1):
         if name == "node":
             cmd = SERVERS["node"]["cmd"](p_, [])
-            env = {"PORT": str(p_), "MEMDIR": cfg["tmp"], "REDIS_URL": f"redis://127.0.0.1:{redis_port}"}
+            env = {"PORT": str(p_), "MEMDIR": cfg["tmp"], "REDIS_URL": f"redis://127.0.0.1:{redis_port}",
+                   "REDIS_MODE": cfg["cross-mode"]}
         else:
             cmd = SERVERS["socketeer"]["cmd"](p_, [f"--server.port={p_}", "--socketio.adapter.type=redis",
+                                                   f"--socketio.adapter.redis.mode={cfg['cross-mode']}",
                                                    "--spring.data.redis.host=127.0.0.1",
                                                    f"--spring.data.redis.port={redis_port}"])
             env = {"PORT": str(p_)}
@@ -658,6 +708,10 @@ def main():
                     help="steady state: 20 s warm-up per phase (the JIT done), 10 s windows, one round")
     ap.add_argument("--steps", help="footprint at several sizes instead of the scenarios, e.g. 2500,5000,10000,19500")
     ap.add_argument("--cross-only", action="store_true", help="only the cross-node scenario (no single-server rounds)")
+    ap.add_argument("--cross-mode", default="classic", choices=["classic", "sharded", "streams"],
+                    help="the Redis adapter of the cross-node pairs: classic (default), sharded or streams "
+                         "(Node: @socket.io/redis-adapter createAdapter / createShardedAdapter, "
+                         "@socket.io/redis-streams-adapter)")
     ap.add_argument("--jfr", action="store_true", help="record a JFR profile of every JVM server (benchmarks/target/run/*.jfr)")
     ap.add_argument("--clients", type=int)
     ap.add_argument("--duration", type=float)
@@ -685,6 +739,7 @@ def main():
     if a.steps:
         cfg["clients"] = max(int(x) for x in a.steps.split(",") if x.strip())
     cfg["pinned"] = a.pinned
+    cfg["cross-mode"] = a.cross_mode
     GRACEFUL[0] = a.jfr
     if a.jfr:
         JVM_OPTS.append("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="

@@ -1,7 +1,14 @@
-// A Node socket.io 4.8 server on @socket.io/redis-adapter 8.3 (and a @socket.io/redis-emitter 5.1), for the mixed
-// Java/Node cluster tests (dev.socketeer.adapter.redis.RedisNodeInteropTest).
+// A Node socket.io 4.8 server on @socket.io/redis-adapter 8.3 (and a @socket.io/redis-emitter 5.1), or on
+// @socket.io/redis-streams-adapter 0.3.1 ("streams"), for the mixed Java/Node cluster tests
+// (dev.socketeer.adapter.redis.Redis*NodeInteropTest).
 //
-// Usage: node redis-cluster-node.mjs <redisPort> <classic|sharded>
+// Usage: node redis-cluster-node.mjs <redisPort | sentinel:<masterName>:<port1,port2,...> | cluster:<port1,port2,...>>
+//        <classic|sharded|streams> [maxDisconnectionDurationMs]
+// The sentinel form connects with ioredis through Redis Sentinel, as Node users do; the cluster form with an ioredis
+// Cluster (shardedSubscribers on: each shard channel subscribed on its slot's master, and moved there again after a
+// failover, which node-redis 4.7's cluster client does not do).
+// With a duration, connection state recovery is on (skipMiddlewares default) and each connection reports
+// {"type":"connection","sid","recovered","rooms"}.
 // Prints {"type":"listening","port":N,"uid":...} first. Exits when stdin closes.
 //
 // Behaviour on "/": socket.data = {origin:"node"}; "join" room -> joins, acks; server-side "ask" -> answers "node-answer";
@@ -22,10 +29,11 @@ import { createServer } from "node:http";
 import { createInterface } from "node:readline";
 import { Server } from "socket.io";
 import { createAdapter, createShardedAdapter } from "@socket.io/redis-adapter";
+import { createAdapter as createStreamsAdapter } from "@socket.io/redis-streams-adapter";
 import { Emitter } from "@socket.io/redis-emitter";
 import { createClient } from "redis";
 
-const [redisPort, mode = "classic"] = process.argv.slice(2);
+const [redisPort, mode = "classic", recovery] = process.argv.slice(2);
 const url = `redis://127.0.0.1:${redisPort}`;
 
 function write(report) {
@@ -60,22 +68,50 @@ function decode(value) {
   return value;
 }
 
-const pubClient = createClient({ url });
-const subClient = pubClient.duplicate();
-const emitterClient = pubClient.duplicate();
-for (const client of [pubClient, subClient, emitterClient]) {
-  client.on("error", (err) => process.stderr.write(`redis error: ${err.message}\n`));
+let pubClient, subClient, emitterClient;
+if (redisPort.startsWith("sentinel:")) {
+  const [, name, ports] = redisPort.split(":");
+  const { Redis } = await import("ioredis");
+  pubClient = new Redis({ name, sentinels: ports.split(",").map((port) => ({ host: "127.0.0.1", port: Number(port) })) });
+  subClient = pubClient.duplicate();
+  emitterClient = pubClient.duplicate();
+  for (const client of [pubClient, subClient, emitterClient]) {
+    client.on("error", (err) => process.stderr.write(`redis error: ${err.message}\n`));
+  }
+  await Promise.all([pubClient, subClient, emitterClient].map((client) =>
+    client.status === "ready" ? null : new Promise((resolve) => client.once("ready", resolve))));
+} else if (redisPort.startsWith("cluster:")) {
+  const { Cluster } = await import("ioredis");
+  const nodes = redisPort.slice("cluster:".length).split(",").map((port) => ({ host: "127.0.0.1", port: Number(port) }));
+  pubClient = new Cluster(nodes, { shardedSubscribers: true });
+  subClient = pubClient.duplicate();
+  emitterClient = pubClient.duplicate();
+  for (const client of [pubClient, subClient, emitterClient]) {
+    client.on("error", (err) => process.stderr.write(`redis error: ${err.message}\n`));
+  }
+  await Promise.all([pubClient, subClient, emitterClient].map((client) =>
+    client.status === "ready" ? null : new Promise((resolve) => client.once("ready", resolve))));
+} else {
+  pubClient = createClient({ url });
+  subClient = pubClient.duplicate();
+  emitterClient = pubClient.duplicate();
+  for (const client of [pubClient, subClient, emitterClient]) {
+    client.on("error", (err) => process.stderr.write(`redis error: ${err.message}\n`));
+  }
+  await Promise.all([pubClient.connect(), subClient.connect(), emitterClient.connect()]);
 }
-await Promise.all([pubClient.connect(), subClient.connect(), emitterClient.connect()]);
 
-const adapter = mode === "sharded" ? createShardedAdapter(pubClient, subClient) : createAdapter(pubClient, subClient);
+const adapter = mode === "streams" ? createStreamsAdapter(pubClient)
+  : mode === "sharded" ? createShardedAdapter(pubClient, subClient) : createAdapter(pubClient, subClient);
 const httpServer = createServer();
-const io = new Server(httpServer, { cors: { origin: "*" }, adapter });
+const options = { cors: { origin: "*" }, adapter };
+if (recovery) options.connectionStateRecovery = { maxDisconnectionDuration: Number(recovery) };
+const io = new Server(httpServer, options);
 const emitter = new Emitter(emitterClient);
 
 io.on("connection", (socket) => {
-  socket.data = { origin: "node" };
-  write({ type: "connection", sid: socket.id });
+  if (!socket.recovered) socket.data = { origin: "node" };
+  write({ type: "connection", sid: socket.id, recovered: socket.recovered, rooms: [...socket.rooms], data: socket.data });
   socket.on("join", (room, ack) => {
     socket.join(room);
     if (typeof ack === "function") ack([...socket.rooms]);

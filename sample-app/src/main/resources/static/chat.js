@@ -1,4 +1,4 @@
-// The Socket.IO chat tutorial's page, talking to the Socketeer sample (dev.socketeer.sample.chat.ChatConfiguration).
+// The Socket.IO chat tutorial's page, talking to the Socketeer sample (dev.socketeer.sample.chat.ChatController).
 const socket = io({ autoConnect: false });
 const $ = (id) => document.getElementById(id);
 const typers = new Set();
@@ -24,15 +24,39 @@ function showTypers() {
     : names.length === 1 ? `${names[0]} is typing…` : `${names.join(', ')} are typing…`;
 }
 
-$('login').addEventListener('submit', (e) => {
+function showLogin(error) {
+  socket.disconnect();
+  $('chat').hidden = true;
+  $('login').hidden = false;
+  $('login-error').textContent = error;
+  $('nickname').focus();
+}
+
+// The server decides who the page is: it signs a token for the nickname (POST /api/session), the page sends that
+// token in the handshake's auth payload (also on reconnections), and the server's middleware checks it; a nickname
+// another session is connected under is refused (409 here, or "nickname taken" on connecting).
+$('login').addEventListener('submit', async (e) => {
   e.preventDefault();
-  nickname = $('nickname').value.trim();
-  if (!nickname) return;
+  const wanted = $('nickname').value.trim();
+  if (!wanted) return;
+  $('login-error').textContent = '';
+  let answer;
+  try {
+    const response = await fetch('api/session', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ nickname: wanted }),
+    });
+    answer = await response.json();
+    if (!response.ok) throw new Error(answer.error ?? `HTTP ${response.status}`);
+  } catch (error) {
+    $('login-error').textContent = error.message;
+    return;
+  }
+  nickname = answer.nickname;
   $('login').hidden = true;
   $('chat').hidden = false;
-  // the nickname travels in the handshake (also on reconnections): the server joins the socket in its connection
-  // listener; a 'join' emitted on 'connect' could reach the server before that listener has registered for it
-  socket.auth = { nickname };
+  socket.auth = { token: answer.token };
   socket.connect();
   $('input').focus();
 });
@@ -59,14 +83,25 @@ $('input').addEventListener('input', () => {
   }, 1500);
 });
 
+// socket.recovered: connection state recovery (profile "streams") brought the socket back after a drop, possibly on
+// another node, with its id and rooms; the messages missed meanwhile arrived before this 'connect', and no history
+// follows. Otherwise the server sends the whole history, which replaces the list.
+function showStatus(transport) {
+  $('status').textContent = `connected (${transport})${socket.recovered ? ', recovered' : ''}`;
+}
 socket.on('connect', () => {
-  $('status').textContent = `connected (${socket.io.engine.transport.name})`;
-  socket.io.engine.once('upgrade', (t) => { $('status').textContent = `connected (${t.name})`; });
+  showStatus(socket.io.engine.transport.name);
+  socket.io.engine.once('upgrade', (t) => showStatus(t.name));
 });
 socket.on('disconnect', (reason) => { $('status').textContent = `disconnected: ${reason}`; });
+// refused by the server's middleware ("unauthorized", "nickname taken"): the client does not retry by itself
+socket.on('connect_error', (error) => {
+  if (!socket.active) showLogin(error.message === 'nickname taken' ? `"${nickname}" is taken` : error.message);
+});
 socket.on('history', (messages) => {
   $('messages').replaceChildren();
-  messages.forEach(addMessage);
+  // not forEach(addMessage): forEach passes the index as the second argument, which addMessage reads as 'direct'
+  messages.forEach((message) => addMessage(message));
 });
 socket.on('chat message', (message) => {
   typers.delete(message.nickname);

@@ -17,8 +17,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The sample chat end to end in headless Chromium (playwright-core, {@code src/test/js/chat-e2e.mjs}): the sample
- * app (in-memory default) on a free port, two pages, two nicknames, the online list, "is typing", and a message
- * typed in one page appearing in the other. Needs {@code /usr/bin/chromium} ({@code .ci/run} installs it) or
+ * app (in-memory default) on a free port, two pages, two nicknames, the online list, "is typing", a message typed in
+ * one page appearing in the other, a second page refused the nickname in use, a REST push shown as a direct message,
+ * and the history replayed to a late joiner styled as chat messages. Needs {@code /usr/bin/chromium} ({@code .ci/run} installs it) or
  * {@code -Dsocketeer.test.chromium=<path>}.
  */
 class ChatBrowserTest {
@@ -58,7 +59,8 @@ class ChatBrowserTest {
         assertThat(finished).as("chat-e2e.mjs finished within 50 s; output:%n%s", output).isTrue();
         assertThat(node.exitValue()).as("chat-e2e.mjs exit code; output:%n%s", output).isZero();
         assertThat(output).contains("bob got alice's message", "bob sees \"alice is typing…\"",
-                "online list shows alice and bob");
+                "online list shows alice and bob", "a second \"alice\" is refused: nickname taken",
+                "bob sees the pushed direct message", "history replayed to carol: 2 messages, none styled as direct");
     }
 
     private static String output(Process process) throws IOException {

@@ -7,6 +7,7 @@ import dev.socketeer.test.JavaSocketIoClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.RepeatedTest;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The online list when several users join at the same moment: every list carries a strictly increasing version
+ * The online list when several users connect at the same moment: every list carries a strictly increasing version
  * and the newest one each page keeps names everybody, whatever order the concurrent broadcasts arrived in.
  * Repeated because the first round runs on a cold server: it once lost the joins of the clients whose event
  * loops decoded their first packet together (Jackson's one-time deserializer lock, failed by BlockHound).
@@ -40,26 +41,22 @@ class ChatOnlineListTest {
     @RepeatedTest(3)
     void usersJoiningTogetherAllEndUpWithTheFullList() throws Exception {
         List<String> names = IntStream.range(0, 8).mapToObj(i -> "user" + i).toList();
+        List<String> tokens = names.stream().map(name -> Chat.token(app, name)).toList();
         List<JavaSocketIoClient> clients = new ArrayList<>();
         try {
-            for (String ignored : names) {
-                JavaSocketIoClient client = JavaSocketIoClient.connect(Chat.url(app));
-                client.awaitConnect(WAIT);
-                clients.add(client);
-            }
-            // all joins released together, from as many threads
+            // all connections opened together, from as many threads
             CountDownLatch go = new CountDownLatch(1);
             List<Thread> threads = new ArrayList<>();
+            JavaSocketIoClient[] opened = new JavaSocketIoClient[names.size()];
             for (int i = 0; i < names.size(); i++) {
-                JavaSocketIoClient client = clients.get(i);
-                String name = names.get(i);
+                int index = i;
                 Thread thread = new Thread(() -> {
                     try {
                         go.await();
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
-                    client.emit("join", name);
+                    opened[index] = Chat.connect(app, Map.of("token", tokens.get(index)));
                 });
                 thread.start();
                 threads.add(thread);
@@ -67,6 +64,10 @@ class ChatOnlineListTest {
             go.countDown();
             for (Thread thread : threads) {
                 thread.join();
+            }
+            clients.addAll(List.of(opened));
+            for (JavaSocketIoClient client : clients) {
+                client.awaitConnect(WAIT);
             }
             for (JavaSocketIoClient client : clients) {
                 await().atMost(WAIT).untilAsserted(() -> assertThat(Chat.newestOnline(client))

@@ -95,6 +95,9 @@ public interface Adapter {
     /** Saves a disconnected socket's session for connection state recovery. */
     CompletableFuture<Void> persistSession(SessionToPersist session);
 
-    /** Restores a session and the packets missed since {@code offset}; empty when not possible. */
+    /**
+     * Restores a session and the packets missed since {@code offset}; empty when not possible.
+     * {@code offset} is {@code null} when the client had received no event (it sends none then).
+     */
     CompletableFuture<Optional<Session>> restoreSession(String pid, String offset);
 }

@@ -104,6 +104,7 @@ public class InMemoryAdapter implements Adapter {
             }
             if (joined[0]) {
                 onJoinRoom(room, id);
+                namespace.roomJoined(room, id);
             }
         }
         return CompletableFuture.completedFuture(null);
@@ -137,6 +138,7 @@ public class InMemoryAdapter implements Adapter {
         });
         if (left[0]) {
             onLeaveRoom(room, id);
+            namespace.roomLeft(room, id);
         }
         if (deleted[0]) {
             onDeleteRoom(room);
@@ -342,7 +344,7 @@ public class InMemoryAdapter implements Adapter {
 
     @Override
     public CompletableFuture<Optional<Session>> restoreSession(String pid, String offset) {
-        if (maxDisconnectionDuration == null) {
+        if (maxDisconnectionDuration == null || offset == null) {
             return CompletableFuture.completedFuture(Optional.empty());
         }
         StoredSession stored = sessions.remove(pid);
@@ -387,7 +389,8 @@ public class InMemoryAdapter implements Adapter {
         return packet.withData(stored);
     }
 
-    private static boolean shouldInclude(List<String> sessionRooms, BroadcastOptions options) {
+    /** Whether a broadcast with these options reaches a socket in these rooms (not in an excluded one). */
+    protected static boolean shouldInclude(List<String> sessionRooms, BroadcastOptions options) {
         boolean included = options.rooms().isEmpty() || sessionRooms.stream().anyMatch(options.rooms()::contains);
         boolean excluded = sessionRooms.stream().anyMatch(options.except()::contains);
         return included && !excluded;

@@ -47,6 +47,14 @@ public interface LocalNamespace {
         writes.run();
     }
 
+    /** Told that socket {@code id} joined {@code room} on this server (it was not in it); must be cheap. */
+    default void roomJoined(String room, String id) {
+    }
+
+    /** Told that socket {@code id} left {@code room} on this server; must be cheap. */
+    default void roomLeft(String room, String id) {
+    }
+
     /** How long sessions are kept for connection state recovery, or {@code null} when recovery is off. */
     Duration maxDisconnectionDuration();
 }

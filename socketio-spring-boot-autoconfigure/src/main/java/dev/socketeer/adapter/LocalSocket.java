@@ -13,6 +13,14 @@ public interface LocalSocket {
     String id();
 
     /**
+     * The private session id a client presents to recover this socket's session (connection state recovery), or
+     * {@code null} when recovery is off. Adapters that keep sessions while sockets are connected key them by it.
+     */
+    default String pid() {
+        return null;
+    }
+
+    /**
      * Writes an already encoded packet (text message then attachments) to the socket's connection.
      *
      * @param isVolatile drop it if the transport is not writable right now

@@ -19,6 +19,10 @@ public @interface Payload {
     /** The index of the event argument, or {@code -1} for the parameter's position among the payload parameters. */
     int value() default -1;
 
-    /** Whether a missing (or {@code null}) argument fails the event; {@code false} binds {@code null}. */
-    boolean required() default false;
+    /**
+     * Whether a missing (or JSON {@code null}) argument fails the event with a {@code bad-payload} answer naming it.
+     * Payload parameters are required unless declared {@code Optional}, annotated {@code @Nullable}, or given
+     * {@code required = false} (which binds {@code null}, or {@code 0}/{@code false} for a primitive).
+     */
+    boolean required() default true;
 }

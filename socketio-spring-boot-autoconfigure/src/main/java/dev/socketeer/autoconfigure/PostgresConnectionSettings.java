@@ -40,6 +40,9 @@ record PostgresConnectionSettings(String host, int port, String database, String
 
     static PostgresConnectionSettings resolve(SocketIoPostgresAdapterProperties properties,
             Environment environment) {
+        String urlProperty = StringUtils.hasText(properties.getUrl()) ? "socketio.adapter.postgres.url"
+                : StringUtils.hasText(environment.getProperty("spring.r2dbc.url")) ? "spring.r2dbc.url"
+                : "spring.datasource.url";
         String url = first(properties.getUrl(), environment.getProperty("spring.r2dbc.url"),
                 environment.getProperty("spring.datasource.url"));
         String host = properties.getHost();
@@ -50,7 +53,7 @@ record PostgresConnectionSettings(String host, int port, String database, String
         String password = first(properties.getPassword(), environment.getProperty("spring.r2dbc.password"),
                 environment.getProperty("spring.datasource.password"));
         if (url != null) {
-            ConnectionFactoryOptions options = ConnectionFactoryOptions.parse(r2dbcUrl(url));
+            ConnectionFactoryOptions options = ConnectionFactoryOptions.parse(r2dbcUrl(urlProperty, url));
             host = first(host, (String) options.getValue(ConnectionFactoryOptions.HOST));
             if (port == null && options.getValue(ConnectionFactoryOptions.PORT) != null) {
                 port = (Integer) options.getValue(ConnectionFactoryOptions.PORT);
@@ -82,8 +85,8 @@ record PostgresConnectionSettings(String host, int port, String database, String
         return "postgres://" + username + "@" + host + ":" + port + "/" + (database == null ? "" : database);
     }
 
-    /** Turns JDBC and libpq URLs into R2DBC ones. */
-    static String r2dbcUrl(String url) {
+    /** Turns JDBC and libpq URLs into R2DBC ones; {@code property} names where the URL came from. */
+    static String r2dbcUrl(String property, String url) {
         String lower = url.toLowerCase(Locale.ROOT);
         if (lower.startsWith("jdbc:postgresql:")) {
             return "r2dbc:postgresql:" + url.substring("jdbc:postgresql:".length());
@@ -94,9 +97,10 @@ record PostgresConnectionSettings(String host, int port, String database, String
         if (lower.startsWith("r2dbc:postgresql:") || lower.startsWith("r2dbc:postgres:")) {
             return url;
         }
-        throw new IllegalStateException("Unsupported Postgres URL '" + url + "' for the Socket.IO Postgres adapter:"
-                + " use r2dbc:postgresql://host:port/database, jdbc:postgresql://host:port/database or"
-                + " postgres://host:port/database");
+        throw new SocketIoConfigurationException(property, url,
+                "the Socket.IO Postgres adapter and emitter understand only PostgreSQL URLs",
+                "Use r2dbc:postgresql://host:port/database, jdbc:postgresql://host:port/database or"
+                + " postgres://host:port/database.");
     }
 
     private static String first(String... values) {

@@ -59,7 +59,15 @@ public class SocketIoAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    EngineServer socketIoEngineServer(EngineOptions socketIoEngineOptions) {
+    EngineServer socketIoEngineServer(EngineOptions socketIoEngineOptions, SocketIoProperties properties) {
+        if (!properties.getCluster().isStickySessions()
+                && properties.getAdapter().getType() != SocketIoProperties.AdapterType.REDIS) {
+            throw new SocketIoConfigurationException("socketio.cluster.sticky-sessions", false,
+                    "serving long-polling sessions of other nodes needs the Redis adapter, not "
+                            + properties.getAdapter().getType().name().toLowerCase(java.util.Locale.ROOT),
+                    "Set socketio.adapter.type=redis, or keep sticky sessions on (remove the property) and make the"
+                            + " load balancer sticky (docs/guide/deployment.md)");
+        }
         return new EngineServer(socketIoEngineOptions);
     }
 

@@ -53,6 +53,7 @@ public class SocketIoHandlerAutoConfiguration {
             HandlerExecutor socketIoHandlerExecutor, SocketIoHandlerProperties properties, BeanFactory beanFactory) {
         SocketIoHandlerRegistrar registrar = new SocketIoHandlerRegistrar(socketIoServer, socketIoHandlerExecutor);
         registrar.setIncludeExceptionMessage(properties.isIncludeExceptionMessage());
+        registrar.setNonBlockingByDefault(properties.isNonBlockingByDefault());
         if (BEAN_VALIDATION_PRESENT) {
             registrar.setValidator(BeanValidation.validator(beanFactory));
         }

@@ -14,7 +14,21 @@ public class SocketIoHandlerProperties {
     /** Whether the default error answer of a failed event carries the exception's message. */
     private boolean includeExceptionMessage = false;
 
+    /**
+     * Whether handler methods returning plain values run on the event loop unless annotated @Blocking (they must then
+     * never block); off: on the executor unless annotated @NonBlocking.
+     */
+    private boolean nonBlockingByDefault = false;
+
     private final Bounded bounded = new Bounded();
+
+    public boolean isNonBlockingByDefault() {
+        return nonBlockingByDefault;
+    }
+
+    public void setNonBlockingByDefault(boolean nonBlockingByDefault) {
+        this.nonBlockingByDefault = nonBlockingByDefault;
+    }
 
     public ExecutorType getExecutor() {
         return executor;

@@ -52,7 +52,7 @@ public class SocketIoMetrics implements MeterBinder {
     @Override
     public void bindTo(MeterRegistry registry) {
         Recorder recorder = new Recorder(registry);
-        server.observer(recorder);
+        server.addObserver(recorder);
         engine.connectionErrorListener(error -> recorder.handshakeError(error.code()));
         engine.observer(new LimitsRecorder(registry));
         for (String namespace : server.namespaceNames()) {

@@ -29,6 +29,9 @@ final class SocketIoOptionsMapper {
         positive("socketio.ping-timeout", properties.getPingTimeout());
         positive("socketio.upgrade-timeout", properties.getUpgradeTimeout());
         positive("socketio.connect-timeout", properties.getConnectTimeout());
+        if (properties.getAckTimeout() != null) {
+            positive("socketio.ack-timeout", properties.getAckTimeout());
+        }
         positive("socketio.connection-state-recovery.max-disconnection-duration",
                 properties.getConnectionStateRecovery().getMaxDisconnectionDuration());
         DataSize max = properties.getMaxHttpBufferSize();
@@ -164,6 +167,7 @@ final class SocketIoOptionsMapper {
         SocketIoProperties.ConnectionStateRecovery recovery = properties.getConnectionStateRecovery();
         return ServerOptions.defaults()
                 .withConnectTimeout(properties.getConnectTimeout())
+                .withAckTimeout(properties.getAckTimeout())
                 .withConnectionStateRecovery(recovery.isEnabled()
                         ? new ServerOptions.ConnectionStateRecovery(recovery.getMaxDisconnectionDuration(),
                                 recovery.isSkipMiddlewares())

@@ -126,7 +126,7 @@ public class SocketIoPostgresAdapterAutoConfiguration {
                 return new PostgresConnectionSource.BootHint(origin, ConnectionFactoryOptions.builder().build(), false);
             }
             ConnectionFactoryOptions.Builder options = ConnectionFactoryOptions
-                    .parse(PostgresConnectionSettings.r2dbcUrl(details.getJdbcUrl())).mutate();
+                    .parse(PostgresConnectionSettings.r2dbcUrl("spring.datasource.url", details.getJdbcUrl())).mutate();
             if (details.getUsername() != null) {
                 options.option(ConnectionFactoryOptions.USER, details.getUsername());
             }

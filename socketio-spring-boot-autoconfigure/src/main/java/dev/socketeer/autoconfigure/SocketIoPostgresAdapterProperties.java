@@ -44,7 +44,7 @@ public class SocketIoPostgresAdapterProperties {
     /** How often attachments older than this are deleted. */
     private Duration cleanupInterval = Duration.ofSeconds(30);
 
-    /** Whether to create the attachments table when it is missing. */
+    /** Whether to create the attachments table (and, with connection state recovery, the events and sessions tables) when missing. */
     private boolean createTable = true;
 
     /** How long requests to the other servers (fetchSockets, serverSideEmitWithAck, ...) wait for their answers. */
@@ -55,6 +55,15 @@ public class SocketIoPostgresAdapterProperties {
 
     /** After how long without news a server is considered gone. */
     private Duration heartbeatTimeout = Duration.ofSeconds(10);
+
+    /** Table keeping the broadcast events for connection state recovery (its id is the offset clients send back). */
+    private String eventsTableName = "socket_io_events";
+
+    /** Table keeping the sessions of disconnected sockets for connection state recovery. */
+    private String sessionsTableName = "socket_io_sessions";
+
+    /** With connection state recovery: how often the sessions of connected sockets whose rooms or data changed are saved, so that they survive a crash of their node. */
+    private Duration sessionCheckpointInterval = Duration.ofSeconds(1);
 
     /** Whether to provide a PostgresEmitter bean even when the adapter type is not postgres. */
     private boolean emitterEnabled = false;
@@ -179,8 +188,33 @@ public class SocketIoPostgresAdapterProperties {
         this.emitterEnabled = emitterEnabled;
     }
 
+    public String getEventsTableName() {
+        return eventsTableName;
+    }
+
+    public void setEventsTableName(String eventsTableName) {
+        this.eventsTableName = eventsTableName;
+    }
+
+    public String getSessionsTableName() {
+        return sessionsTableName;
+    }
+
+    public void setSessionsTableName(String sessionsTableName) {
+        this.sessionsTableName = sessionsTableName;
+    }
+
+    public Duration getSessionCheckpointInterval() {
+        return sessionCheckpointInterval;
+    }
+
+    public void setSessionCheckpointInterval(Duration sessionCheckpointInterval) {
+        this.sessionCheckpointInterval = sessionCheckpointInterval;
+    }
+
     PostgresAdapterOptions toOptions() {
         return new PostgresAdapterOptions(channelPrefix, tableName, Math.toIntExact(payloadThreshold.toBytes()),
-                cleanupInterval, createTable, requestsTimeout, heartbeatInterval, heartbeatTimeout);
+                cleanupInterval, createTable, requestsTimeout, heartbeatInterval, heartbeatTimeout, eventsTableName,
+                sessionsTableName, sessionCheckpointInterval);
     }
 }

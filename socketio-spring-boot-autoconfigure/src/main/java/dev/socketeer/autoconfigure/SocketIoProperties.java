@@ -31,6 +31,12 @@ public class SocketIoProperties {
     /** How long a client may stay connected without joining any namespace. */
     private Duration connectTimeout = Duration.ofSeconds(45);
 
+    /**
+     * How long emitWithAck waits for acknowledgements when no timeout is given (socket, broadcast, server-side); unset:
+     * a socket's waits for ever and a broadcast needs one.
+     */
+    private Duration ackTimeout;
+
     /** Largest message, WebSocket frame or long-polling request body accepted from a client. */
     private DataSize maxHttpBufferSize = DataSize.ofBytes(1_000_000);
 
@@ -99,6 +105,14 @@ public class SocketIoProperties {
 
     public void setUpgradeTimeout(Duration upgradeTimeout) {
         this.upgradeTimeout = upgradeTimeout;
+    }
+
+    public Duration getAckTimeout() {
+        return ackTimeout;
+    }
+
+    public void setAckTimeout(Duration ackTimeout) {
+        this.ackTimeout = ackTimeout;
     }
 
     public Duration getConnectTimeout() {
@@ -426,6 +440,55 @@ public class SocketIoProperties {
         REDIS,
         /** Postgres LISTEN/NOTIFY, wire-compatible with Node's {@code @socket.io/postgres-adapter}. */
         POSTGRES
+    }
+
+    /** How the nodes of a cluster share long-polling sessions behind a load balancer. */
+    private final Cluster cluster = new Cluster();
+
+    public Cluster getCluster() {
+        return cluster;
+    }
+
+    /** How the nodes of a cluster share long-polling sessions behind a load balancer. */
+    public static class Cluster {
+
+        /**
+         * Whether the load balancer keeps every request of a long-polling session on the session's node. With false,
+         * a polling request that reaches another node is served through the session's node over the Redis
+         * adapter's connections (needs socketio.adapter.type=redis; the messages of Node's
+         * {@code @socket.io/cluster-engine}), so a round-robin balancer works.
+         */
+        private boolean stickySessions = true;
+
+        /** With sticky-sessions=false: how long a node waits for the session's node to answer a forwarded request. */
+        private Duration responseTimeout = Duration.ofSeconds(1);
+
+        /** With sticky-sessions=false: the prefix of the Redis channels ({@code <prefix>#}, {@code <prefix>#<node>#}). */
+        private String channelPrefix = "engine.io";
+
+        public boolean isStickySessions() {
+            return stickySessions;
+        }
+
+        public void setStickySessions(boolean stickySessions) {
+            this.stickySessions = stickySessions;
+        }
+
+        public Duration getResponseTimeout() {
+            return responseTimeout;
+        }
+
+        public void setResponseTimeout(Duration responseTimeout) {
+            this.responseTimeout = responseTimeout;
+        }
+
+        public String getChannelPrefix() {
+            return channelPrefix;
+        }
+
+        public void setChannelPrefix(String channelPrefix) {
+            this.channelPrefix = channelPrefix;
+        }
     }
 
     // ---- limits: backpressure and the packet parser

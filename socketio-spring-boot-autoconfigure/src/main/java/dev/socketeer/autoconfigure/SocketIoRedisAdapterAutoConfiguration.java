@@ -3,11 +3,14 @@ package dev.socketeer.autoconfigure;
 import dev.socketeer.adapter.AdapterFactory;
 import dev.socketeer.adapter.redis.RedisAdapterFactory;
 import dev.socketeer.adapter.redis.RedisEmitter;
+import dev.socketeer.adapter.redis.RedisStreamsEmitter;
+import dev.socketeer.engine.EngineServer;
 import org.msgpack.core.MessagePack;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -20,7 +23,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Lettuce client of the application's own {@code LettuceConnectionFactory}: Boot builds it from its
  * {@code RedisConnectionDetails} ({@code spring.data.redis.*}, a Testcontainers
  * {@code @ServiceConnection}, Docker Compose) with its SSL bundle, so the adapter connects where,
- * and how, the application's Redis is.
+ * and how, the application's Redis is: a standalone Redis, Redis Sentinel ({@code spring.data.redis.sentinel.*})
+ * or Redis Cluster ({@code spring.data.redis.cluster.nodes}, Lettuce's {@code RedisClusterClient}).
  *
  * <p>The adapter connects in the background and the application starts while Redis is down,
  * unless {@code socketio.adapter.fail-fast=true}; the emitter connects on first use, so an
@@ -48,6 +52,19 @@ public class SocketIoRedisAdapterAutoConfiguration {
         return factory;
     }
 
+    /**
+     * Long-polling without sticky sessions ({@code socketio.cluster.sticky-sessions=false}): polling requests for
+     * sessions of other nodes are served through them, over the adapter's Redis connections.
+     */
+    @Bean
+    @ConditionalOnBean(RedisAdapterFactory.class)
+    @ConditionalOnProperty(name = "socketio.cluster.sticky-sessions", havingValue = "false")
+    RedisAdapterFactory.PollingForwarding socketIoRedisPollingForwarding(RedisAdapterFactory factory,
+            EngineServer engine, SocketIoProperties properties) {
+        SocketIoProperties.Cluster cluster = properties.getCluster();
+        return factory.forwardPolling(engine, cluster.getChannelPrefix(), cluster.getResponseTimeout());
+    }
+
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnProperty(name = "socketio.redis-emitter.enabled", havingValue = "true", matchIfMissing = true)
@@ -55,6 +72,24 @@ public class SocketIoRedisAdapterAutoConfiguration {
             SocketIoRedisAdapterProperties properties, ObjectProvider<JsonMapper> jsonMapper) {
         return new RedisEmitter(connectionFactory.getRequiredNativeClient(), properties.getKey(), mapper(jsonMapper),
                 address(connectionFactory));
+    }
+
+    /** The streams emitter, for a cluster on the streams adapter ({@code socketio.adapter.redis.mode=streams}). */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnExpression("'${socketio.redis-emitter.enabled:true}' == 'true'"
+            + " and '${socketio.adapter.redis.mode:classic}'.equalsIgnoreCase('streams')")
+    RedisStreamsEmitter socketIoRedisStreamsEmitter(LettuceConnectionFactory connectionFactory,
+            SocketIoRedisAdapterProperties properties, ObjectProvider<JsonMapper> jsonMapper) {
+        return new RedisStreamsEmitter(connectionFactory.getRequiredNativeClient(), properties.getStreams().toOptions(),
+                mapper(jsonMapper), address(connectionFactory));
+    }
+
+    /** Closes the streams emitter's connection before Boot stops its Redis client under it. */
+    @Bean
+    @ConditionalOnBean(RedisStreamsEmitter.class)
+    ClusterConnectionsLifecycle socketIoRedisStreamsEmitterLifecycle(ObjectProvider<RedisStreamsEmitter> emitter) {
+        return new ClusterConnectionsLifecycle(() -> emitter.ifAvailable(RedisStreamsEmitter::close));
     }
 
     /** Closes the emitter's connection before Boot stops its Redis client under it. */
@@ -66,8 +101,22 @@ public class SocketIoRedisAdapterAutoConfiguration {
 
     /** {@code host:port}, plus the database when not 0 and TLS when used, as Boot configured the factory. */
     static String address(LettuceConnectionFactory factory) {
-        if (factory.isRedisSentinelAware() || factory.isClusterAware()) {
-            return factory.isClusterAware() ? "a Redis Cluster" : "Redis Sentinel";
+        org.springframework.data.redis.connection.RedisClusterConfiguration cluster =
+                factory.getClusterConfiguration();
+        if (factory.isClusterAware() && cluster != null) {
+            return "cluster " + cluster.getClusterNodes().stream()
+                    .map(node -> node.getHost() + ":" + node.getPort())
+                    .collect(java.util.stream.Collectors.joining(",")) + (factory.isUseSsl() ? " (TLS)" : "");
+        }
+        org.springframework.data.redis.connection.RedisSentinelConfiguration sentinel =
+                factory.getSentinelConfiguration();
+        if (factory.isRedisSentinelAware() && sentinel != null) {
+            String master = sentinel.getMaster() == null ? "?" : sentinel.getMaster().getName();
+            return "sentinel master '" + master + "' via " + sentinel.getSentinels().stream()
+                    .map(node -> node.getHost() + ":" + node.getPort())
+                    .collect(java.util.stream.Collectors.joining(","))
+                    + (sentinel.getDatabase() == 0 ? "" : " /" + sentinel.getDatabase())
+                    + (factory.isUseSsl() ? " (TLS)" : "");
         }
         return factory.getHostName() + ":" + factory.getPort() + (factory.getDatabase() == 0 ? "" : "/"
                 + factory.getDatabase()) + (factory.isUseSsl() ? " (TLS)" : "");

@@ -1,8 +1,10 @@
 package dev.socketeer.engine;
 
+import dev.socketeer.protocol.engineio.EnginePacket;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import reactor.core.scheduler.Scheduler;
@@ -32,6 +34,9 @@ public final class EngineServer {
     private volatile Consumer<EngineError> connectionErrorListener = error -> {
     };
     private volatile EngineObserver observer = EngineObserver.NONE;
+    private volatile SessionForwarder forwarder;
+    // WebSockets upgrading or relaying sessions of other nodes, until they close
+    private final Set<ForwardedUpgrade> forwardedUpgrades = ConcurrentHashMap.newKeySet();
 
     public EngineServer(EngineOptions options) {
         this.options = Objects.requireNonNull(options, "options");
@@ -70,6 +75,14 @@ public final class EngineServer {
         return observer;
     }
 
+    /**
+     * Sets what serves polling requests for sessions held by other nodes (sticky sessions off), or {@code null}
+     * (the default) to answer them {@code 400 Session ID unknown}. Requests for sessions held here never reach it.
+     */
+    public void forwarder(SessionForwarder forwarder) {
+        this.forwarder = forwarder;
+    }
+
     /** How many sessions are open. */
     public int clientsCount() {
         return clients.size();
@@ -80,10 +93,16 @@ public final class EngineServer {
         return clients.get(sid);
     }
 
-    /** Closes every session with reason {@code "server shutting down"}: close packet, then transport close. */
+    /**
+     * Closes every session with reason {@code "server shutting down"}: close packet, then transport close; and every
+     * WebSocket that relays a session of another node (that session closes there).
+     */
     public void close() {
         for (ServerEngineSocket socket : List.copyOf(clients.values())) {
             socket.closeNow("server shutting down");
+        }
+        for (ForwardedUpgrade upgrade : List.copyOf(forwardedUpgrades)) {
+            upgrade.shutdown();
         }
     }
 
@@ -96,12 +115,21 @@ public final class EngineServer {
     public void handlePolling(EngineRequest request, PollingExchange exchange) {
         String method = exchange.method();
         EngineError error = verify(request, method, false);
+        String sid = request.query().get("sid");
+        SessionForwarder forwarder = this.forwarder;
+        if (error == EngineError.UNKNOWN_SID && forwarder != null && !clients.containsKey(sid)) {
+            // not held here: perhaps by another node of the cluster
+            forwarder.forward(sid, request, exchange, () -> {
+                notifyConnectionError(EngineError.UNKNOWN_SID);
+                ServerEngineSocket.respondError(exchange, EngineError.UNKNOWN_SID);
+            });
+            return;
+        }
         if (error != null) {
             notifyConnectionError(error);
             ServerEngineSocket.respondError(exchange, error);
             return;
         }
-        String sid = request.query().get("sid");
         if (sid != null) {
             ServerEngineSocket socket = clients.get(sid);
             if (socket == null) {
@@ -119,6 +147,72 @@ public final class EngineServer {
         notifyConnection(socket);
     }
 
+    // ---- for a SessionForwarder, on the node that holds the session
+
+    /**
+     * Lends session {@code sid}'s next poll to a GET that reached another node: {@code remotePoll} becomes the
+     * session's pending poll and is answered (with what waits, or when something is sent) like a local one.
+     *
+     * @return {@code false} when the session is not held here, is not on long-polling, or has a poll pending
+     */
+    public boolean lendPoll(String sid, PollingExchange remotePoll) {
+        ServerEngineSocket socket = clients.get(sid);
+        return socket != null && socket.lendPoll(remotePoll);
+    }
+
+    /** Whether session {@code sid} is held here, on long-polling, and open: a POST on another node may feed it. */
+    public boolean acceptsRemoteData(String sid) {
+        ServerEngineSocket socket = clients.get(sid);
+        return socket != null && socket.acceptsRemoteData();
+    }
+
+    /** Delivers the packets a POST carried to another node, in order, as if the POST had come here. */
+    public void receiveRemoteData(String sid, List<EnginePacket> packets) {
+        ServerEngineSocket socket = clients.get(sid);
+        if (socket != null) {
+            socket.onRemoteData(packets);
+        }
+    }
+
+    /**
+     * Lets a WebSocket on another node upgrade session {@code sid}: a poll pending now, or while it upgrades, gets a
+     * noop soon, so that the client can switch.
+     *
+     * @return {@code false} when the session is not held here, is not on long-polling, or upgrades already
+     */
+    public boolean lendUpgrade(String sid) {
+        ServerEngineSocket socket = clients.get(sid);
+        return socket != null && socket.lendUpgrade();
+    }
+
+    /**
+     * Session {@code sid}'s client upgraded to a WebSocket on another node: the session stays here, what it sends
+     * goes to {@code remote} (which carries the packets to that node, in order, and must not block), and the
+     * client's packets come through {@link #receiveRemoteData}. A {@code close} packet among them ends the relay.
+     *
+     * @return {@code false} when the session is not held here, or is closed or no longer on long-polling
+     */
+    public boolean relayUpgraded(String sid, Consumer<List<EnginePacket>> remote) {
+        ServerEngineSocket socket = clients.get(sid);
+        return socket != null && socket.relayUpgraded(remote);
+    }
+
+    /** A WebSocket on another node gave up upgrading session {@code sid}: it may be upgraded again. */
+    public void abandonUpgrade(String sid) {
+        ServerEngineSocket socket = clients.get(sid);
+        if (socket != null) {
+            socket.abandonUpgrade();
+        }
+    }
+
+    /** Closes session {@code sid} when its request on another node failed (e.g. a lent poll was aborted). */
+    public void closeRemote(String sid, String reason) {
+        ServerEngineSocket socket = clients.get(sid);
+        if (socket != null) {
+            socket.onRemoteClose(reason);
+        }
+    }
+
     /**
      * Checks a WebSocket upgrade request before the upgrade.
      *
@@ -126,6 +220,13 @@ public final class EngineServer {
      */
     public EngineError verifyUpgrade(EngineRequest request) {
         EngineError error = verify(request, "GET", true);
+        if (error == EngineError.UNKNOWN_SID && forwarder != null && !clients.containsKey(request.query().get("sid"))
+                && "websocket".equals(request.query().get("transport"))) {
+            // perhaps a session of another node (sticky sessions off): onWebSocket asks the cluster for it; refused,
+            // the WebSocket closes right after its handshake, the client's probe fails and it stays on long-polling,
+            // where its requests are forwarded, instead of reading a 400 as a lost session
+            return null;
+        }
         if (error != null) {
             notifyConnectionError(error);
         }
@@ -152,6 +253,13 @@ public final class EngineServer {
         String sid = request.query().get("sid");
         if (sid != null) {
             ServerEngineSocket socket = clients.get(sid);
+            SessionForwarder forwarder = this.forwarder;
+            if (socket == null && forwarder != null && "websocket".equals(request.query().get("transport"))) {
+                ForwardedUpgrade upgrade = new ForwardedUpgrade(this, sid, request, transport);
+                forwardedUpgrades.add(upgrade);
+                forwarder.forwardUpgrade(sid, request, upgrade);
+                return upgrade;
+            }
             if (socket == null || socket.isUpgradingOrUpgraded() || !"websocket".equals(request.query().get("transport"))) {
                 connection.close();
                 return IGNORED;
@@ -164,6 +272,29 @@ public final class EngineServer {
         socket.open(List.of());
         notifyConnection(socket);
         return socket.inbound(transport);
+    }
+
+    /**
+     * Opens session {@code sid}, handed over by the node that held it, on {@code ws} (see
+     * {@link ForwardedUpgrade#completed}); {@code null} when a session with that id is open here already.
+     */
+    ServerEngineSocket adopt(String sid, EngineRequest request, WebSocketTransport ws, List<EnginePacket> packets) {
+        ServerEngineSocket socket = new ServerEngineSocket(this, sid, request, ws);
+        if (clients.putIfAbsent(sid, socket) != null) {
+            return null;
+        }
+        socket.adopt(packets);
+        return socket;
+    }
+
+    /** A forwarded upgrade's WebSocket closed. */
+    void forget(ForwardedUpgrade upgrade) {
+        forwardedUpgrades.remove(upgrade);
+    }
+
+    /** Tells the connection listener of a session opened by {@link #adopt}. */
+    void announce(ServerEngineSocket socket) {
+        notifyConnection(socket);
     }
 
     private static final EngineWebSocket.Inbound IGNORED = new EngineWebSocket.Inbound() {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import reactor.core.Disposable;
 import reactor.util.Logger;
 import reactor.util.Loggers;
@@ -34,6 +35,11 @@ final class ServerEngineSocket implements EngineSocket {
     private static final long CLIENT_CLOSE_GRACE_MS = 100;
     /** Like the reference's check interval: a poll that arrives during an upgrade gets a noop after this. */
     private static final long UPGRADE_NOOP_DELAY_MS = 100;
+    /**
+     * As Node's cluster engine ({@code noopUpgradeInterval}): while a WebSocket on another node upgrades this session,
+     * a poll gets a noop after this, so that the client, which waits for its poll before it upgrades, is not held.
+     */
+    private static final long REMOTE_UPGRADE_NOOP_DELAY_MS = 200;
     /** The close reason of a session whose client fell further behind than the backpressure policy allows. */
     static final String SLOW_CLIENT = "slow client";
     private static final byte[] PING_FRAME = { (byte) EnginePacketType.PING.code() };
@@ -99,6 +105,9 @@ final class ServerEngineSocket implements EngineSocket {
     private boolean closeOnNextPoll;
     private EnginePacketType closeOnNextPollPacket = EnginePacketType.CLOSE;
     private Disposable upgradeNoopTimer;
+    // A WebSocket on another node is upgrading this session (sticky sessions off), until it completes or times out.
+    private boolean remoteUpgrading;
+    private Disposable remoteUpgradeTimer;
     private String closingReason;
     // Events for the listener, oldest first: rarely more than one is queued, so the oldest waits in a field and a
     // deque is made only when a second one arrives (an idle session keeps neither).
@@ -299,10 +308,10 @@ final class ServerEngineSocket implements EngineSocket {
                 List<Outbound> packets = takeBatch();
                 packets.add(Outbound.control(EnginePacketType.CLOSE, ""));
                 polling.send(packets, false);
-            } else if (transport instanceof WebSocketTransport ws) {
+            } else if (!(transport instanceof PollingTransport)) {
                 List<Outbound> packets = takeBuffer();
                 packets.add(Outbound.control(EnginePacketType.CLOSE, ""));
-                ws.send(packets, false);
+                transport.send(packets, false);
             }
             onClose(reason);
         }
@@ -329,7 +338,7 @@ final class ServerEngineSocket implements EngineSocket {
 
     boolean isUpgradingOrUpgraded() {
         synchronized (lock) {
-            return upgradeCandidate != null || upgraded;
+            return upgradeCandidate != null || upgraded || remoteUpgrading;
         }
     }
 
@@ -378,17 +387,21 @@ final class ServerEngineSocket implements EngineSocket {
             return;
         }
         flush();
-        if (polling.writable() && probed) {
+        if (polling.writable() && (probed || remoteUpgrading)) {
             // The client is upgrading: let its poll return (unless the upgrade completes first).
-            cancel(upgradeNoopTimer);
-            upgradeNoopTimer = server.scheduler().schedule(() -> {
-                synchronized (lock) {
-                    if (transport == polling && polling.pendingGet() == exchange) {
-                        polling.sendControl(EnginePacketType.NOOP);
-                    }
-                }
-            }, UPGRADE_NOOP_DELAY_MS, TimeUnit.MILLISECONDS);
+            scheduleUpgradeNoop(polling, exchange, probed ? UPGRADE_NOOP_DELAY_MS : REMOTE_UPGRADE_NOOP_DELAY_MS);
         }
+    }
+
+    private void scheduleUpgradeNoop(PollingTransport polling, PollingExchange exchange, long delayMillis) {
+        cancel(upgradeNoopTimer);
+        upgradeNoopTimer = server.scheduler().schedule(() -> {
+            synchronized (lock) {
+                if (transport == polling && polling.pendingGet() == exchange) {
+                    polling.sendControl(EnginePacketType.NOOP);
+                }
+            }
+        }, delayMillis, TimeUnit.MILLISECONDS);
     }
 
     private void onPollAborted(PollingTransport polling, PollingExchange exchange) {
@@ -444,13 +457,7 @@ final class ServerEngineSocket implements EngineSocket {
         synchronized (lock) {
             polling.dataInProgress(false);
             EngineCodec.DecodedPayload payload = EngineCodec.decodePayload(new String(body, StandardCharsets.UTF_8));
-            for (EnginePacket packet : payload.packets()) {
-                if (packet.type() == EnginePacketType.CLOSE) {
-                    onClientClose(polling);
-                    break;
-                }
-                onPacket(packet);
-            }
+            onPollingPackets(polling, payload.packets());
             malformed = payload.malformed();
             if (malformed) {
                 onClose("parse error");
@@ -462,6 +469,17 @@ final class ServerEngineSocket implements EngineSocket {
             exchange.respond(200, "text/html", OK, false);
         }
         drainEvents();
+    }
+
+    /** The packets of one POST, in order, up to a close packet; under the lock. */
+    private void onPollingPackets(PollingTransport polling, List<EnginePacket> packets) {
+        for (EnginePacket packet : packets) {
+            if (packet.type() == EnginePacketType.CLOSE) {
+                onClientClose(polling);
+                return;
+            }
+            onPacket(packet);
+        }
     }
 
     private void onClientClose(PollingTransport polling) {
@@ -481,6 +499,160 @@ final class ServerEngineSocket implements EngineSocket {
             }
             drainEvents();
         }, CLIENT_CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
+    }
+
+    // ---- requests served on another node of a cluster (sticky sessions off)
+
+    /** Takes a poll that reached another node as this session's pending poll, unless one is pending already. */
+    boolean lendPoll(PollingExchange remote) {
+        try {
+            synchronized (lock) {
+                if (!(transport instanceof PollingTransport polling) || state != State.OPEN
+                        || polling.pendingGet() != null) {
+                    return false;
+                }
+                onPoll(polling, remote);
+                return true;
+            }
+        } finally {
+            drainEvents();
+        }
+    }
+
+    boolean acceptsRemoteData() {
+        synchronized (lock) {
+            return transport instanceof PollingTransport && state == State.OPEN;
+        }
+    }
+
+    /**
+     * The packets of a POST, or of a WebSocket after the upgrade, that reached another node, in order. A POST's
+     * packets are taken after an upgrade too: the client sent them before it upgraded, but the other node's message
+     * may come after the upgrade packet on this node's own WebSocket.
+     */
+    void onRemoteData(List<EnginePacket> packets) {
+        try {
+            synchronized (lock) {
+                if (transport instanceof PollingTransport polling) {
+                    onPollingPackets(polling, packets);
+                } else {
+                    for (EnginePacket packet : packets) {
+                        if (packet.type() == EnginePacketType.CLOSE) {
+                            onClose("transport close");
+                            return;
+                        }
+                        onPacket(packet);
+                    }
+                }
+            }
+        } finally {
+            drainEvents();
+        }
+    }
+
+    /**
+     * A WebSocket on another node wants to upgrade this session: it may, unless the session is not on long-polling,
+     * or upgrades (or upgraded) already. A poll pending now or while it upgrades gets a noop soon, as for a local
+     * upgrade. An upgrade that never completes stops holding the session back after twice the upgrade timeout.
+     */
+    boolean lendUpgrade() {
+        try {
+            synchronized (lock) {
+                if (!(transport instanceof PollingTransport polling) || state != State.OPEN || upgradeCandidate != null
+                        || upgraded || remoteUpgrading) {
+                    return false;
+                }
+                remoteUpgrading = true;
+                if (polling.writable()) {
+                    scheduleUpgradeNoop(polling, polling.pendingGet(), REMOTE_UPGRADE_NOOP_DELAY_MS);
+                }
+                remoteUpgradeTimer = server.scheduler().schedule(() -> {
+                    synchronized (lock) {
+                        remoteUpgrading = false;
+                    }
+                }, 2 * server.options().upgradeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                return true;
+            }
+        } finally {
+            drainEvents();
+        }
+    }
+
+    void abandonUpgrade() {
+        synchronized (lock) {
+            if (remoteUpgrading) {
+                remoteUpgrading = false;
+                cancel(remoteUpgradeTimer);
+                cancel(upgradeNoopTimer);
+                upgradeNoopTimer = null;
+            }
+        }
+    }
+
+    /**
+     * The client upgraded to a WebSocket on another node: from now on, what this session sends goes to
+     * {@code remote} (which carries it to that node), and the packets the client sends come back through
+     * {@link #onRemoteData}.
+     *
+     * @return {@code false} when the session is closed, or no longer on long-polling
+     */
+    boolean relayUpgraded(Consumer<List<EnginePacket>> remote) {
+        try {
+            synchronized (lock) {
+                if (!(transport instanceof PollingTransport polling) || state != State.OPEN || upgradeCandidate != null
+                        || upgraded) {
+                    return false;
+                }
+                remoteUpgrading = false;
+                cancel(remoteUpgradeTimer);
+                cancel(upgradeNoopTimer);
+                upgradeNoopTimer = null;
+                if (polling.pendingGet() != null) {
+                    // as for a local upgrade: the client waited for its poll before upgrading; one still here is stale
+                    PollingExchange late = polling.pendingGet();
+                    polling.pendingGet(null);
+                    respondError(late, EngineError.BAD_REQUEST);
+                }
+                transport = new RelayedTransport(remote);
+                upgraded = true;
+                bufferedBytes = 0;
+                queueEvent(new UpgradeEvent());
+                flush();
+                return true;
+            }
+        } finally {
+            drainEvents();
+        }
+    }
+
+    /**
+     * A session handed over by the node that held it, when its client upgraded here (Node's cluster engine does it
+     * for a session the Socket.IO layer had not seen yet): it starts on {@code ws}, upgraded, with the packets the
+     * client had sent the other node; the connection listener is told by {@link EngineServer#announce}.
+     */
+    void adopt(List<EnginePacket> packets) {
+        synchronized (lock) {
+            upgraded = true;
+            schedulePing();
+            queueEvent(new UpgradeEvent());
+            for (EnginePacket packet : packets) {
+                if (packet.type() == EnginePacketType.CLOSE) {
+                    onClose("transport close");
+                    return;
+                }
+                onPacket(packet);
+            }
+        }
+    }
+
+    void onRemoteClose(String reason) {
+        try {
+            synchronized (lock) {
+                onClose(reason);
+            }
+        } finally {
+            drainEvents();
+        }
     }
 
     private static final byte[] OK = "ok".getBytes(StandardCharsets.US_ASCII);
@@ -530,7 +702,7 @@ final class ServerEngineSocket implements EngineSocket {
     /** Starts the upgrade of a polling session to {@code ws}. */
     void maybeUpgrade(WebSocketTransport ws) {
         synchronized (lock) {
-            if (state != State.OPEN || upgradeCandidate != null || upgraded) {
+            if (state != State.OPEN || upgradeCandidate != null || upgraded || remoteUpgrading) {
                 ws.close();
                 return;
             }
@@ -547,7 +719,7 @@ final class ServerEngineSocket implements EngineSocket {
         }
     }
 
-    private void onWebSocketPacket(WebSocketTransport ws, EnginePacket packet) {
+    void onWebSocketPacket(WebSocketTransport ws, EnginePacket packet) {
         synchronized (lock) {
             if (transport == ws) {
                 if (packet == null) {
@@ -840,6 +1012,7 @@ final class ServerEngineSocket implements EngineSocket {
         cancel(pingIntervalTimer);
         cancel(pingTimeoutTimer);
         cancel(closeTimer);
+        cancel(remoteUpgradeTimer);
         pingDeadlineNanos = 0;
         discardBuffer();
         WebSocketTransport candidate = upgradeCandidate;

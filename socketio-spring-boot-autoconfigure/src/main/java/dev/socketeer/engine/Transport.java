@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * A transport of one engine socket. Not thread-safe: always used under the socket's lock.
  */
-sealed interface Transport permits PollingTransport, WebSocketTransport {
+sealed interface Transport permits PollingTransport, WebSocketTransport, RelayedTransport {
 
     String name();
 

@@ -11,8 +11,8 @@ final class AnnotatedMethods {
     }
 
     static HandlerMethod handlerMethod(HandlerMethod.Kind kind, Object bean, Class<?> beanType, Method method,
-            ArgumentResolvers resolvers, ReactiveAdapterRegistry adapters) {
+            ArgumentResolvers resolvers, ReactiveAdapterRegistry adapters, boolean nonBlockingByDefault) {
         Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
-        return new HandlerMethod(kind, bean, beanType, method, invocable, resolvers, adapters);
+        return new HandlerMethod(kind, bean, beanType, method, invocable, resolvers, adapters, nonBlockingByDefault);
     }
 }

@@ -45,8 +45,8 @@ final class ArgumentResolvers {
         chain.addAll(custom);
         chain.add(new TypeResolver(Socket.class, (p, inv) -> inv.socket()));
         chain.add(new TypeResolver(Handshake.class, (p, inv) -> inv.socket().handshake()));
-        chain.add(new TypeResolver(Namespace.class, (p, inv) -> inv.socket().namespace()));
-        chain.add(new TypeResolver(SocketIoServer.class, (p, inv) -> inv.socket().namespace().server()));
+        chain.add(new TypeResolver(Namespace.class, (p, inv) -> inv.namespace()));
+        chain.add(new TypeResolver(SocketIoServer.class, (p, inv) -> inv.namespace().server()));
         chain.add(new TypeResolver(Ack.class, (p, inv) -> inv.ack() == null ? NO_ACK : inv.ack()));
         chain.add(new TypeResolver(DisconnectReason.class, (p, inv) -> inv.disconnectReason()));
         chain.add(new PrincipalResolver());
@@ -61,10 +61,22 @@ final class ArgumentResolvers {
         if (kind == HandlerMethod.Kind.EXCEPTION && Throwable.class.isAssignableFrom(type)) {
             return new ExceptionResolver();
         }
+        if (type == SocketIoInvocation.class) {
+            throw new IllegalStateException("Cannot bind " + HandlerMethod.describe(parameter)
+                    + ": SocketIoInvocation is what a SocketIoArgumentResolver reads, not a handler parameter. To"
+                    + " receive every event argument, declare a varargs parameter last (JsonNode... args); to"
+                    + " receive one, a parameter of its type");
+        }
         if (!parameter.hasParameterAnnotation(Payload.class)) {
             for (SocketIoArgumentResolver resolver : chain) {
                 if (resolver.supportsParameter(parameter)) {
                     check(parameter, kind, type);
+                    if (kind == HandlerMethod.Kind.SERVER_SIDE_EVENT && !(type == Ack.class || type == Namespace.class
+                            || type == SocketIoServer.class || resolver instanceof EventNameResolver)) {
+                        throw new IllegalStateException("Cannot bind " + HandlerMethod.describe(parameter)
+                                + ": @OnServerSideEvent methods have no socket; they receive the event's arguments,"
+                                + " an Ack, the Namespace, the SocketIoServer and @EventName");
+                    }
                     return resolver;
                 }
             }
@@ -76,19 +88,20 @@ final class ArgumentResolvers {
         }
         if (!kind.takesEventArguments()) {
             throw new IllegalStateException("Cannot bind " + HandlerMethod.describe(parameter) + ": " + kind.annotation
-                    + " methods receive no event arguments (only @OnEvent, @OnAnyEvent and @SocketIoExceptionHandler"
-                    + " methods do); supported here: Socket, Handshake, Namespace, SocketIoServer, Principal,"
+                    + " methods receive no event arguments (only @OnEvent, @OnAnyEvent, @OnServerSideEvent and"
+                    + " @SocketIoExceptionHandler methods do); supported here: Socket, Handshake, Namespace, SocketIoServer, Principal,"
                     + " @HandshakeAuth, @HandshakeQuery" + (kind == HandlerMethod.Kind.DISCONNECT
                             || kind == HandlerMethod.Kind.DISCONNECTING ? ", DisconnectReason" : ""));
         }
-        return PayloadArgumentResolver.create(parameter, payloadPosition, mapper, validator);
+        return PayloadArgumentResolver.create(parameter, payloadPosition, mapper, validator, kind);
     }
 
     private static void check(MethodParameter parameter, HandlerMethod.Kind kind, Class<?> type) {
-        if (Ack.class.equals(type) && kind != HandlerMethod.Kind.EVENT && kind != HandlerMethod.Kind.EXCEPTION) {
+        if (Ack.class.equals(type) && kind != HandlerMethod.Kind.EVENT && kind != HandlerMethod.Kind.EXCEPTION
+                && kind != HandlerMethod.Kind.SERVER_SIDE_EVENT) {
             throw new IllegalStateException("Cannot bind " + HandlerMethod.describe(parameter) + ": " + kind.annotation
-                    + " methods have no acknowledgement to answer (only @OnEvent and @SocketIoExceptionHandler"
-                    + " methods do)");
+                    + " methods have no acknowledgement to answer (only @OnEvent, @OnServerSideEvent and"
+                    + " @SocketIoExceptionHandler methods do)");
         }
         if (DisconnectReason.class.equals(type) && kind != HandlerMethod.Kind.DISCONNECT
                 && kind != HandlerMethod.Kind.DISCONNECTING) {

@@ -29,7 +29,7 @@ final class ExceptionHandlers {
     }
 
     static ExceptionHandlers detect(Object bean, Class<?> beanType, ArgumentResolvers resolvers,
-            ReactiveAdapterRegistry adapters) {
+            ReactiveAdapterRegistry adapters, boolean nonBlockingByDefault) {
         Map<Method, SocketIoExceptionHandler> methods = MethodIntrospector.selectMethods(beanType,
                 (MethodIntrospector.MetadataLookup<SocketIoExceptionHandler>) method -> AnnotatedElementUtils
                         .findMergedAnnotation(method, SocketIoExceptionHandler.class));
@@ -39,7 +39,7 @@ final class ExceptionHandlers {
         Map<Class<? extends Throwable>, HandlerMethod> byType = new LinkedHashMap<>();
         methods.forEach((method, annotation) -> {
             HandlerMethod handler = AnnotatedMethods.handlerMethod(HandlerMethod.Kind.EXCEPTION, bean, beanType, method,
-                    resolvers, adapters);
+                    resolvers, adapters, nonBlockingByDefault);
             for (Class<? extends Throwable> type : exceptionTypes(method, annotation)) {
                 HandlerMethod previous = byType.putIfAbsent(type, handler);
                 if (previous != null) {

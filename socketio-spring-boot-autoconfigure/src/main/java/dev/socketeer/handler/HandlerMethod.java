@@ -1,6 +1,9 @@
 package dev.socketeer.handler;
 
 import dev.socketeer.server.Ack;
+import dev.socketeer.annotation.Blocking;
+import dev.socketeer.annotation.NonBlocking;
+import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.List;
@@ -9,6 +12,7 @@ import org.springframework.core.MethodParameter;
 import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.core.ReactiveAdapter;
 import org.springframework.core.ReactiveAdapterRegistry;
+import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.SynthesizingMethodParameter;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
@@ -23,7 +27,7 @@ final class HandlerMethod {
     /** What a method handles; it decides which parameters make sense. */
     enum Kind {
         CONNECT("@OnConnect"), EVENT("@OnEvent"), ANY_EVENT("@OnAnyEvent"), DISCONNECTING("@OnDisconnecting"),
-        DISCONNECT("@OnDisconnect"), EXCEPTION("@SocketIoExceptionHandler");
+        DISCONNECT("@OnDisconnect"), SERVER_SIDE_EVENT("@OnServerSideEvent"), EXCEPTION("@SocketIoExceptionHandler");
 
         final String annotation;
 
@@ -32,7 +36,7 @@ final class HandlerMethod {
         }
 
         boolean takesEventArguments() {
-            return this == EVENT || this == ANY_EVENT || this == EXCEPTION;
+            return this == EVENT || this == ANY_EVENT || this == SERVER_SIDE_EVENT || this == EXCEPTION;
         }
     }
 
@@ -46,9 +50,10 @@ final class HandlerMethod {
     private final ReactiveAdapter returnAdapter;
     private final boolean hasAckParameter;
     private final boolean returnsVoid;
+    private final boolean blocking;
 
     HandlerMethod(Kind kind, Object bean, Class<?> beanType, Method method, Method invocable,
-            ArgumentResolvers resolverChain, ReactiveAdapterRegistry adapters) {
+            ArgumentResolvers resolverChain, ReactiveAdapterRegistry adapters, boolean nonBlockingByDefault) {
         this.kind = kind;
         this.bean = bean;
         this.method = method;
@@ -74,11 +79,33 @@ final class HandlerMethod {
         Class<?> returnType = method.getReturnType();
         this.returnsVoid = returnType == void.class || returnType == Void.class;
         this.returnAdapter = returnsVoid ? null : adapters.getAdapter(returnType);
+        this.blocking = blocking(method, beanType, returnAdapter == null && !nonBlockingByDefault);
     }
 
-    /** Whether the method may block: anything not returning a reactive type or a {@code CompletionStage}. */
+    /** The method's {@code @Blocking}/{@code @NonBlocking}, else its class's, else the given default. */
+    private static boolean blocking(Method method, Class<?> beanType, boolean byDefault) {
+        Boolean declared = declaredBlocking(method, HandlerMethod.describe(method));
+        if (declared == null) {
+            declared = declaredBlocking(beanType, beanType.getName());
+        }
+        return declared == null ? byDefault : declared;
+    }
+
+    private static Boolean declaredBlocking(AnnotatedElement element, String name) {
+        boolean blocking = AnnotatedElementUtils.hasAnnotation(element, Blocking.class);
+        boolean nonBlocking = AnnotatedElementUtils.hasAnnotation(element, NonBlocking.class);
+        if (blocking && nonBlocking) {
+            throw new IllegalStateException(name + " is annotated both @Blocking and @NonBlocking; keep one");
+        }
+        return blocking ? Boolean.TRUE : nonBlocking ? Boolean.FALSE : null;
+    }
+
+    /**
+     * Whether the method runs on the handler executor: by default anything not returning a reactive type or a
+     * {@code CompletionStage}; {@code @NonBlocking}/{@code @Blocking} on the method or its class decide otherwise.
+     */
     boolean blocking() {
-        return returnAdapter == null;
+        return blocking;
     }
 
     Kind kind() {

@@ -2,6 +2,7 @@ package dev.socketeer.handler;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.UndeclaredThrowableException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,9 +31,17 @@ final class Invoker {
     private final ReactiveAdapterRegistry adapters;
     private final List<ExceptionHandlers> advices;
     private final boolean includeExceptionMessage;
+    private final SocketIoErrorAnswer errorAnswer;
+    private final RateLimitedLog dropped = new RateLimitedLog(HandlerLog.LOG, Duration.ofSeconds(10));
 
     Invoker(HandlerExecutor executor, ReactiveAdapterRegistry adapters, List<ExceptionHandlers> advices,
             boolean includeExceptionMessage) {
+        this(executor, adapters, advices, includeExceptionMessage, null);
+    }
+
+    Invoker(HandlerExecutor executor, ReactiveAdapterRegistry adapters, List<ExceptionHandlers> advices,
+            boolean includeExceptionMessage, SocketIoErrorAnswer errorAnswer) {
+        this.errorAnswer = errorAnswer;
         this.executor = executor;
         this.adapters = adapters;
         this.advices = advices;
@@ -114,8 +123,12 @@ final class Invoker {
 
     private void answerWithError(Throwable error, HandlerMethod source, SocketIoInvocation invocation) {
         String where = source.description() + (invocation.event() == null ? "" : " for event '"
-                + invocation.event() + "'") + " of socket " + invocation.socket().id();
-        if (error instanceof InvalidPayloadException || error instanceof SocketIoEventException) {
+                + invocation.event() + "'") + (invocation.socket() == null ? " (server-side)"
+                        : " of socket " + invocation.socket().id());
+        if (error instanceof InvalidPayloadException && invocation.ack() == null) {
+            // nobody else learns of it: the client asked for no answer
+            dropped.warn(() -> where + " dropped the event: " + error.getMessage());
+        } else if (error instanceof InvalidPayloadException || error instanceof SocketIoEventException) {
             if (HandlerLog.LOG.isDebugEnabled()) {
                 HandlerLog.LOG.debug(where + " refused the event: " + error.getMessage());
             }
@@ -123,7 +136,20 @@ final class Invoker {
             HandlerLog.LOG.error(where + " failed", error);
         }
         if (invocation.ack() != null) {
-            invocation.ack().send(errorBody(error, includeExceptionMessage));
+            Map<String, Object> body = errorBody(error, includeExceptionMessage);
+            Object answer = body;
+            if (errorAnswer != null) {
+                try {
+                    answer = errorAnswer.answer(invocation, error, body);
+                } catch (RuntimeException failure) {
+                    HandlerLog.LOG.error("The SocketIoErrorAnswer bean failed; answering with the default", failure);
+                }
+            }
+            if (answer instanceof AckArgs args) {
+                invocation.ack().send(args.args().toArray());
+            } else {
+                invocation.ack().send(answer);
+            }
         }
     }
 

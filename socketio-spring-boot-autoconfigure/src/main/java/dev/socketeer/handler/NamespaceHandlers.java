@@ -1,5 +1,6 @@
 package dev.socketeer.handler;
 
+import dev.socketeer.server.Namespace;
 import dev.socketeer.server.Socket;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,6 +27,7 @@ final class NamespaceHandlers {
     private final List<Mapped> anyEvent = new ArrayList<>();
     private final List<Mapped> disconnecting = new ArrayList<>();
     private final List<Mapped> disconnect = new ArrayList<>();
+    private final Map<String, Mapped> serverSideEvents = new LinkedHashMap<>();
 
     NamespaceHandlers(String description) {
         this.description = description;
@@ -49,6 +51,33 @@ final class NamespaceHandlers {
         }
     }
 
+    void addServerSideEvent(String event, Mapped mapped) {
+        if (description.startsWith("pattern ")) {
+            throw new IllegalStateException("@OnServerSideEvent(\"" + event + "\") on " + mapped.method().description()
+                    + ": server-side events are received by named namespaces, not by a namespacePattern controller;"
+                    + " move the method to a controller of a named namespace");
+        }
+        Mapped previous = serverSideEvents.putIfAbsent(event, mapped);
+        if (previous != null) {
+            throw new IllegalStateException("Two handlers for server-side event '" + event + "' in namespace "
+                    + description + ": " + previous.method().description() + " and " + mapped.method().description()
+                    + "; a server-side event has at most one handler per namespace");
+        }
+    }
+
+    /** Registers the server-side event handlers on the namespace, once. */
+    void attachServerSide(Namespace namespace, Invoker invoker, HandlerExecutor executor) {
+        serverSideEvents.forEach((event, mapped) -> namespace.onServerSideEmit(event, (args, ack) -> {
+            SocketIoInvocation invocation = new SocketIoInvocation(null, event, args, ack, null, null, namespace);
+            Runnable task = () -> invoker.invoke(mapped.method(), mapped.exceptionHandlers(), invocation);
+            if (mapped.method().blocking()) {
+                SocketTaskQueue.runBlocking(executor, task);
+            } else {
+                HandlerLog.safely(task);
+            }
+        }));
+    }
+
     void addAnyEvent(Mapped mapped) {
         anyEvent.add(mapped);
     }
@@ -62,7 +91,31 @@ final class NamespaceHandlers {
     }
 
     int size() {
-        return connect.size() + events.size() + anyEvent.size() + disconnecting.size() + disconnect.size();
+        return connect.size() + events.size() + anyEvent.size() + disconnecting.size() + disconnect.size()
+                + serverSideEvents.size();
+    }
+
+    /**
+     * Where each method runs, for the startup log: "Socket.IO namespace /chat: on the event loop: A#typing; on
+     * HandlerExecutor[virtual threads]: A#message".
+     */
+    String describeThreads(HandlerExecutor executor) {
+        List<String> loop = new ArrayList<>();
+        List<String> offLoop = new ArrayList<>();
+        List<Mapped> all = new ArrayList<>(connect);
+        all.addAll(events.values());
+        all.addAll(anyEvent);
+        all.addAll(serverSideEvents.values());
+        all.addAll(disconnecting);
+        all.addAll(disconnect);
+        for (Mapped mapped : all) {
+            String name = mapped.method().method().getDeclaringClass().getSimpleName() + "#"
+                    + mapped.method().method().getName();
+            (mapped.method().blocking() ? offLoop : loop).add(name);
+        }
+        return "Socket.IO namespace " + description + ": " + all.size() + " handler methods; on the event loop: "
+                + (loop.isEmpty() ? "none" : String.join(", ", loop)) + "; on " + executor + ": "
+                + (offLoop.isEmpty() ? "none" : String.join(", ", offLoop));
     }
 
     /** Registers the handlers on a socket that just connected. */

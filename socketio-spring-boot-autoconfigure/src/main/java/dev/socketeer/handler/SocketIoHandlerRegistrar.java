@@ -5,6 +5,7 @@ import dev.socketeer.annotation.OnConnect;
 import dev.socketeer.annotation.OnDisconnect;
 import dev.socketeer.annotation.OnDisconnecting;
 import dev.socketeer.annotation.OnEvent;
+import dev.socketeer.annotation.OnServerSideEvent;
 import dev.socketeer.annotation.SocketIoController;
 import dev.socketeer.annotation.SocketIoControllerAdvice;
 import dev.socketeer.server.Namespace;
@@ -35,12 +36,13 @@ import org.springframework.validation.Validator;
 /**
  * Detects the {@link SocketIoController} beans once, after every singleton is created and before the server
  * accepts connections, and registers their methods on the {@link SocketIoServer}'s namespaces; also registers the
- * {@link SocketIoMiddleware} beans, and uses the {@link SocketIoArgumentResolver} beans and the
- * {@link SocketIoControllerAdvice} beans. Fails startup on an ambiguous mapping (two handlers for one event of a
- * namespace) or a parameter nothing can bind, with a message naming the methods.
+ * {@link SocketIoMiddleware} beans, and uses the {@link SocketIoArgumentResolver} beans, the
+ * {@link SocketIoControllerAdvice} beans and a {@link SocketIoErrorAnswer} bean. Fails startup on an ambiguous
+ * mapping (two handlers for one event of a namespace) or a parameter nothing can bind, with a message naming the
+ * methods.
  *
- * <p>Blocking handler methods (those not returning a reactive type or {@code CompletionStage}) run on the
- * {@link HandlerExecutor}; reactive ones are invoked on the event loop. Either way, the handlers of one socket run
+ * <p>Blocking handler methods (those not returning a reactive type or {@code CompletionStage}, unless
+ * {@code @NonBlocking}) run on the {@link HandlerExecutor}; the others are invoked on the event loop. Either way, the handlers of one socket run
  * one at a time, in the order of its events.
  */
 public final class SocketIoHandlerRegistrar implements SmartInitializingSingleton, ApplicationContextAware {
@@ -51,6 +53,7 @@ public final class SocketIoHandlerRegistrar implements SmartInitializingSingleto
     private Validator validator;
     private boolean includeExceptionMessage;
     private ReactiveAdapterRegistry adapters = ReactiveAdapterRegistry.getSharedInstance();
+    private boolean nonBlockingByDefault;
     private volatile boolean registered;
 
     public SocketIoHandlerRegistrar(SocketIoServer server, HandlerExecutor executor) {
@@ -71,6 +74,14 @@ public final class SocketIoHandlerRegistrar implements SmartInitializingSingleto
     /** Whether the default error answer carries the exception's message (off: "Internal server error"). */
     public void setIncludeExceptionMessage(boolean includeExceptionMessage) {
         this.includeExceptionMessage = includeExceptionMessage;
+    }
+
+    /**
+     * Whether methods returning plain values run on the event loop unless annotated {@code @Blocking} (off: they run
+     * on the handler executor unless annotated {@code @NonBlocking}).
+     */
+    public void setNonBlockingByDefault(boolean nonBlockingByDefault) {
+        this.nonBlockingByDefault = nonBlockingByDefault;
     }
 
     /** Adapts reactive return values; the shared registry by default. */
@@ -114,19 +125,22 @@ public final class SocketIoHandlerRegistrar implements SmartInitializingSingleto
         adviceBeans.sort((a, b) -> AnnotationAwareOrderComparator.INSTANCE.compare(a[0], b[0]));
         List<ExceptionHandlers> advices = new ArrayList<>();
         for (Object[] advice : adviceBeans) {
-            advices.add(ExceptionHandlers.detect(advice[0], (Class<?>) advice[1], resolvers, adapters));
+            advices.add(ExceptionHandlers.detect(advice[0], (Class<?>) advice[1], resolvers, adapters,
+                    nonBlockingByDefault));
         }
-        Invoker invoker = new Invoker(executor, adapters, List.copyOf(advices), includeExceptionMessage);
+        Invoker invoker = new Invoker(executor, adapters, List.copyOf(advices), includeExceptionMessage,
+                context.getBeanProvider(SocketIoErrorAnswer.class).getIfUnique());
 
         Map<String, Namespace> targets = new LinkedHashMap<>();
         targets.put("/", server.sockets());
         namespaces.forEach((key, handlers) -> targets.computeIfAbsent(key, k -> namespaceFor(k, patterns)));
         registerMiddlewares(targets, patterns);
-        namespaces.forEach((key, handlers) -> targets.get(key)
-                .onConnection(socket -> handlers.attach(socket, invoker, executor)));
-        if (HandlerLog.LOG.isDebugEnabled()) {
-            namespaces.forEach((key, handlers) -> HandlerLog.LOG.debug("Socket.IO namespace " + key + ": "
-                    + handlers.size() + " handler methods, blocking ones on " + executor));
+        namespaces.forEach((key, handlers) -> {
+            targets.get(key).onConnection(socket -> handlers.attach(socket, invoker, executor));
+            handlers.attachServerSide(targets.get(key), invoker, executor);
+        });
+        if (HandlerLog.LOG.isInfoEnabled()) {
+            namespaces.forEach((key, handlers) -> HandlerLog.LOG.info(handlers.describeThreads(executor)));
         }
     }
 
@@ -150,12 +164,13 @@ public final class SocketIoHandlerRegistrar implements SmartInitializingSingleto
             ArgumentResolvers resolvers, Map<String, NamespaceHandlers> namespaces, Map<String, String> patterns) {
         String key = namespaceKey(beanType, controller, patterns);
         NamespaceHandlers handlers = namespaces.computeIfAbsent(key, NamespaceHandlers::new);
-        ExceptionHandlers local = ExceptionHandlers.detect(bean, beanType, resolvers, adapters);
+        ExceptionHandlers local = ExceptionHandlers.detect(bean, beanType, resolvers, adapters,
+                nonBlockingByDefault);
         Map<Method, List<Annotation>> methods = MethodIntrospector.selectMethods(beanType,
                 (MethodIntrospector.MetadataLookup<List<Annotation>>) method -> {
                     List<Annotation> found = new ArrayList<>();
                     for (Class<? extends Annotation> type : List.of(OnConnect.class, OnEvent.class, OnAnyEvent.class,
-                            OnDisconnecting.class, OnDisconnect.class)) {
+                            OnDisconnecting.class, OnDisconnect.class, OnServerSideEvent.class)) {
                         Annotation annotation = AnnotatedElementUtils.findMergedAnnotation(method, type);
                         if (annotation != null) {
                             found.add(annotation);
@@ -173,14 +188,17 @@ public final class SocketIoHandlerRegistrar implements SmartInitializingSingleto
                     : annotation instanceof OnEvent ? HandlerMethod.Kind.EVENT
                     : annotation instanceof OnAnyEvent ? HandlerMethod.Kind.ANY_EVENT
                     : annotation instanceof OnDisconnecting ? HandlerMethod.Kind.DISCONNECTING
+                    : annotation instanceof OnServerSideEvent ? HandlerMethod.Kind.SERVER_SIDE_EVENT
                     : HandlerMethod.Kind.DISCONNECT;
             NamespaceHandlers.Mapped mapped = new NamespaceHandlers.Mapped(
-                    AnnotatedMethods.handlerMethod(kind, bean, beanType, method, resolvers, adapters), local);
+                    AnnotatedMethods.handlerMethod(kind, bean, beanType, method, resolvers, adapters,
+                            nonBlockingByDefault), local);
             switch (kind) {
                 case CONNECT -> handlers.addConnect(mapped);
                 case EVENT -> handlers.addEvent(((OnEvent) annotation).value(), mapped);
                 case ANY_EVENT -> handlers.addAnyEvent(mapped);
                 case DISCONNECTING -> handlers.addDisconnecting(mapped);
+                case SERVER_SIDE_EVENT -> handlers.addServerSideEvent(((OnServerSideEvent) annotation).value(), mapped);
                 default -> handlers.addDisconnect(mapped);
             }
         });

@@ -100,15 +100,17 @@ public final class BroadcastOperator {
      * argument of each answer once all have answered, or fails with {@link AckTimeoutException}
      * ("operation has timed out", carrying the answers received) after the {@link #timeout}, or
      * with a {@link dev.socketeer.adapter.ClusterException} when the cluster cannot tell how many
-     * servers must answer (its backend is unreachable, or too slow to say within the timeout).
+     * servers must answer (its backend is unreachable, or too slow to say within the timeout). Without
+     * {@link #timeout}, the server's default acknowledgement timeout applies ({@code socketio.ack-timeout}).
      *
-     * @throws IllegalStateException if no timeout was set
+     * @throws IllegalStateException if no timeout was set and the server has no default
      */
     public CompletableFuture<List<JsonNode>> emitWithAck(String event, Object... args) {
         Namespace.checkNotReserved(event);
-        Duration timeout = flags.timeout();
+        Duration timeout = flags.timeout() != null ? flags.timeout() : namespace.server().options().ackTimeout();
         if (timeout == null) {
-            throw new IllegalStateException("emitWithAck on a broadcast needs a timeout: call timeout(Duration) first");
+            throw new IllegalStateException("emitWithAck on a broadcast needs a timeout: call timeout(Duration) first,"
+                    + " or give the server a default (socketio.ack-timeout)");
         }
         AckCollector collector = new AckCollector();
         Disposable timer = Schedulers.parallel().schedule(collector::timeOut, timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -92,6 +92,16 @@ final class Client implements EngineSocketListener {
     }
 
     @Override
+    public void onUpgrade(EngineSocket socket) {
+        ServerObserver observer = server.observer();
+        if (observer != ServerObserver.NONE) {
+            for (Socket namespaceSocket : sockets) {
+                observer.upgraded(namespaceSocket);
+            }
+        }
+    }
+
+    @Override
     public void onDrain(EngineSocket socket) {
         for (Socket namespaceSocket : sockets) {
             namespaceSocket.onDrained();
@@ -247,5 +257,6 @@ final class Client implements EngineSocketListener {
         }
         clear();
         server.removeClient(this);
+        server.observer().clientClosed(conn, reason);
     }
 }

@@ -12,8 +12,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -39,6 +41,8 @@ public class Namespace {
     private final Map<String, Socket> preConnectSockets = new ConcurrentHashMap<>();
     final List<ConnectionMiddleware> middlewares = new CopyOnWriteArrayList<>();
     final List<Consumer<Socket>> connectionListeners = new CopyOnWriteArrayList<>();
+    private final Object eventListenersLock = new Object();
+    private volatile Map<String, List<SocketEventListener>> eventListeners = Map.of();
     private final Map<String, List<EventListener>> serverSideListeners = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final ParentNamespace parent;
@@ -72,6 +76,58 @@ public class Namespace {
     /** The sockets connected to this namespace on this server, by id (a live, read-only view). */
     public Map<String, Socket> sockets() {
         return Collections.unmodifiableMap(sockets);
+    }
+
+    /**
+     * Listens to an event of every socket of this namespace (those connected already and those to come), once: the
+     * listener gets the socket, so nothing is created per connection. Runs before the listeners registered on the
+     * socket itself. On a dynamic namespace pattern, serves the sockets of every child namespace.
+     */
+    public Namespace on(String event, SocketEventListener listener) {
+        Objects.requireNonNull(event, "event");
+        Objects.requireNonNull(listener, "listener");
+        synchronized (eventListenersLock) {
+            Map<String, List<SocketEventListener>> copy = new HashMap<>(eventListeners);
+            List<SocketEventListener> list = new ArrayList<>(copy.getOrDefault(event, List.of()));
+            list.add(listener);
+            copy.put(event, List.copyOf(list));
+            eventListeners = Map.copyOf(copy);
+        }
+        return this;
+    }
+
+    /** Stops a listener given to {@link #on(String, SocketEventListener)}. */
+    public Namespace off(String event, SocketEventListener listener) {
+        synchronized (eventListenersLock) {
+            List<SocketEventListener> list = eventListeners.get(event);
+            if (list != null && list.contains(listener)) {
+                Map<String, List<SocketEventListener>> copy = new HashMap<>(eventListeners);
+                List<SocketEventListener> rest = new ArrayList<>(list);
+                rest.remove(listener);
+                if (rest.isEmpty()) {
+                    copy.remove(event);
+                } else {
+                    copy.put(event, List.copyOf(rest));
+                }
+                eventListeners = Map.copyOf(copy);
+            }
+        }
+        return this;
+    }
+
+    /** The namespace-wide listeners of an event (a child namespace's parent's included), or {@code null}. */
+    List<SocketEventListener> eventListeners(String event) {
+        List<SocketEventListener> own = eventListeners.get(event);
+        List<SocketEventListener> inherited = parent == null ? null : parent.eventListeners(event);
+        if (inherited == null) {
+            return own;
+        }
+        if (own == null) {
+            return inherited;
+        }
+        List<SocketEventListener> both = new ArrayList<>(inherited);
+        both.addAll(own);
+        return both;
     }
 
     /** Called with each socket that connected (after the middlewares and the CONNECT reply). */
@@ -141,6 +197,14 @@ public class Namespace {
         return newBroadcastOperator().emit(event, args);
     }
 
+    /**
+     * Sends an event to every socket of the namespace and collects their acknowledgements, within the server's
+     * default acknowledgement timeout ({@code socketio.ack-timeout}); see {@link BroadcastOperator#emitWithAck}.
+     */
+    public CompletableFuture<List<JsonNode>> emitWithAck(String event, Object... args) {
+        return newBroadcastOperator().emitWithAck(event, args);
+    }
+
     /** The ids of all sockets of the namespace, cluster-wide. */
     public CompletableFuture<Set<String>> allSockets() {
         return newBroadcastOperator().allSockets();
@@ -173,6 +237,16 @@ public class Namespace {
     public CompletableFuture<List<JsonNode>> serverSideEmitWithAck(Duration timeout, String event, Object... args) {
         checkNotReserved(event);
         return adapter.serverSideEmitWithAck(packetOf(event, args), timeout);
+    }
+
+    /** Sends an event to the other servers and collects their answers within the default acknowledgement timeout. */
+    public CompletableFuture<List<JsonNode>> serverSideEmitWithAck(String event, Object... args) {
+        Duration timeout = server().options().ackTimeout();
+        if (timeout == null) {
+            throw new IllegalStateException("serverSideEmitWithAck needs a timeout: pass one, or give the server a"
+                    + " default (socketio.ack-timeout)");
+        }
+        return serverSideEmitWithAck(timeout, event, args);
     }
 
     /** Receives events that other servers sent with {@code serverSideEmit}. */
@@ -228,9 +302,11 @@ public class Namespace {
     private CompletableFuture<Socket> createSocket(Client client, JsonNode auth) {
         JsonNode pid = auth.get("pid");
         JsonNode offset = auth.get("offset");
-        if (server.options().connectionStateRecovery() != null && pid != null && pid.isString() && offset != null
-                && offset.isString()) {
-            return adapter.restoreSession(pid.stringValue(), offset.stringValue())
+        // a client that had received no event sends no offset (socket.io issue #5538): the adapter decides
+        // whether it can still restore the session (the Redis Streams adapter can, the in-memory one cannot)
+        if (server.options().connectionStateRecovery() != null && pid != null && pid.isString()
+                && (offset == null || offset.isString())) {
+            return adapter.restoreSession(pid.stringValue(), offset == null ? null : offset.stringValue())
                     .exceptionally(error -> Optional.empty())
                     .thenApply(session -> new Socket(this, client, auth, session.orElse(null)));
         }
@@ -311,6 +387,22 @@ public class Namespace {
         @Override
         public String name() {
             return name;
+        }
+
+        @Override
+        public void roomJoined(String room, String id) {
+            ServerObserver observer = server.observer();
+            if (observer != ServerObserver.NONE) {
+                observer.roomJoined(name, room, id);
+            }
+        }
+
+        @Override
+        public void roomLeft(String room, String id) {
+            ServerObserver observer = server.observer();
+            if (observer != ServerObserver.NONE) {
+                observer.roomLeft(name, room, id);
+            }
         }
 
         @Override

@@ -1,5 +1,6 @@
 package dev.socketeer.server;
 
+import dev.socketeer.engine.EngineSocket;
 import dev.socketeer.protocol.socketio.PacketType;
 
 /**
@@ -48,7 +49,50 @@ public interface ServerObserver {
     default void ackReceived(long nanos) {
     }
 
+    /** An Engine.IO connection opened (before any namespace is joined). */
+    default void clientConnected(EngineSocket conn) {
+    }
+
+    /** An Engine.IO connection closed, with the engine's reason ({@code "transport close"}, {@code "ping timeout"}...). */
+    default void clientClosed(EngineSocket conn, String reason) {
+    }
+
+    /** The connection of a socket moved from long-polling to WebSocket (called for each of its sockets). */
+    default void upgraded(Socket socket) {
+    }
+
+    /** Socket {@code id} of {@code namespace} joined {@code room} on this server (it was not in it before). */
+    default void roomJoined(String namespace, String room, String id) {
+    }
+
+    /** Socket {@code id} of {@code namespace} left {@code room} on this server. */
+    default void roomLeft(String namespace, String room, String id) {
+    }
+
+    /**
+     * Whether this observer wants {@link #dataChanged}; asked once per socket, when its {@link Socket#data()} is first
+     * used. {@code false} by default, so that sockets keep a plain map.
+     */
+    default boolean observesData() {
+        return false;
+    }
+
+    /**
+     * The entry {@code key} of {@link Socket#data()} was added, replaced or removed (only for an observer whose
+     * {@link #observesData()} is true); called after the change, on the thread that made it.
+     */
+    default void dataChanged(Socket socket, String key) {
+    }
+
     /** A volatile packet was not written to a socket that was lagging (or, on long-polling, had no poll pending). */
     default void volatilePacketDropped() {
+    }
+
+    /** An observer that tells {@code first}, then {@code second}; {@link #NONE} is left out. */
+    static ServerObserver both(ServerObserver first, ServerObserver second) {
+        if (first == NONE) {
+            return second;
+        }
+        return second == NONE ? first : new ServerObservers(first, second);
     }
 }

@@ -16,6 +16,8 @@ import tools.jackson.databind.json.JsonMapper;
  * @param adapterFactory creates each namespace's adapter (in-memory)
  * @param jsonMapper serializes outgoing arguments and parses incoming payloads
  * @param decoderLimits what a client's packets may contain (JSON nesting, number length, acknowledgement id digits)
+ * @param ackTimeout how long {@code emitWithAck} waits when no {@code timeout(...)} was given, or {@code null} to wait
+ *     for ever on a socket (and to require a timeout on broadcasts), as the reference server does by default
  */
 public record ServerOptions(
         Duration connectTimeout,
@@ -23,7 +25,16 @@ public record ServerOptions(
         boolean cleanupEmptyChildNamespaces,
         AdapterFactory adapterFactory,
         JsonMapper jsonMapper,
-        DecoderLimits decoderLimits) {
+        DecoderLimits decoderLimits,
+        Duration ackTimeout) {
+
+    /** Options without a default acknowledgement timeout. */
+    public ServerOptions(Duration connectTimeout, ConnectionStateRecovery connectionStateRecovery,
+            boolean cleanupEmptyChildNamespaces, AdapterFactory adapterFactory, JsonMapper jsonMapper,
+            DecoderLimits decoderLimits) {
+        this(connectTimeout, connectionStateRecovery, cleanupEmptyChildNamespaces, adapterFactory, jsonMapper,
+                decoderLimits, null);
+    }
 
     public ServerOptions {
         Objects.requireNonNull(connectTimeout, "connectTimeout");
@@ -32,6 +43,9 @@ public record ServerOptions(
         Objects.requireNonNull(decoderLimits, "decoderLimits");
         if (connectTimeout.isNegative() || connectTimeout.isZero()) {
             throw new IllegalArgumentException("connectTimeout must be positive, was " + connectTimeout);
+        }
+        if (ackTimeout != null && (ackTimeout.isNegative() || ackTimeout.isZero())) {
+            throw new IllegalArgumentException("ackTimeout must be positive, was " + ackTimeout);
         }
     }
 
@@ -43,34 +57,40 @@ public record ServerOptions(
 
     public ServerOptions withConnectTimeout(Duration connectTimeout) {
         return new ServerOptions(connectTimeout, connectionStateRecovery, cleanupEmptyChildNamespaces, adapterFactory,
-                jsonMapper, decoderLimits);
+                jsonMapper, decoderLimits, ackTimeout);
     }
 
     /** A copy with connection state recovery ({@code null} turns it off). */
     public ServerOptions withConnectionStateRecovery(ConnectionStateRecovery connectionStateRecovery) {
         return new ServerOptions(connectTimeout, connectionStateRecovery, cleanupEmptyChildNamespaces, adapterFactory,
-                jsonMapper, decoderLimits);
+                jsonMapper, decoderLimits, ackTimeout);
     }
 
     public ServerOptions withCleanupEmptyChildNamespaces(boolean cleanupEmptyChildNamespaces) {
         return new ServerOptions(connectTimeout, connectionStateRecovery, cleanupEmptyChildNamespaces, adapterFactory,
-                jsonMapper, decoderLimits);
+                jsonMapper, decoderLimits, ackTimeout);
     }
 
     public ServerOptions withAdapterFactory(AdapterFactory adapterFactory) {
         return new ServerOptions(connectTimeout, connectionStateRecovery, cleanupEmptyChildNamespaces, adapterFactory,
-                jsonMapper, decoderLimits);
+                jsonMapper, decoderLimits, ackTimeout);
     }
 
     public ServerOptions withJsonMapper(JsonMapper jsonMapper) {
         return new ServerOptions(connectTimeout, connectionStateRecovery, cleanupEmptyChildNamespaces, adapterFactory,
-                jsonMapper, decoderLimits);
+                jsonMapper, decoderLimits, ackTimeout);
+    }
+
+    /** A copy with a default acknowledgement timeout ({@code null}: none). */
+    public ServerOptions withAckTimeout(Duration ackTimeout) {
+        return new ServerOptions(connectTimeout, connectionStateRecovery, cleanupEmptyChildNamespaces, adapterFactory,
+                jsonMapper, decoderLimits, ackTimeout);
     }
 
     /** A copy with other limits on what clients send. */
     public ServerOptions withDecoderLimits(DecoderLimits decoderLimits) {
         return new ServerOptions(connectTimeout, connectionStateRecovery, cleanupEmptyChildNamespaces, adapterFactory,
-                jsonMapper, decoderLimits);
+                jsonMapper, decoderLimits, ackTimeout);
     }
 
     /**

@@ -84,7 +84,7 @@ public final class Socket {
             this.recovered = true;
             awaitBeforeAcks(adapter.addAll(id, new LinkedHashSet<>(previous.rooms())));
             previous.data().forEach((key, value) -> {
-                if (key != null && value != null) {
+                if (key != null) {
                     data().put(key, value);
                 }
             });
@@ -123,14 +123,24 @@ public final class Socket {
         return handshake;
     }
 
-    /** Application data attached to the socket (visible to {@code fetchSockets}); no null values. */
+    /**
+     * Application data attached to the socket, Node's {@code socket.data}: visible to {@code fetchSockets} on every
+     * node and kept by connection state recovery. Values are anything the application's JSON mapper writes, and may
+     * be {@code null}: JSON objects (with null fields), arrays and scalars come back unchanged from a remote
+     * {@code fetchSockets} (as maps, lists and plain values). Safe to use from several threads; iterate it inside
+     * {@code synchronized (socket.data())}, as for any {@link Collections#synchronizedMap}.
+     */
     public Map<String, Object> data() {
         Map<String, Object> map = data;
         if (map == null) {
             synchronized (view) {
                 map = data;
                 if (map == null) {
-                    map = new ConcurrentHashMap<>(4);
+                    // not a ConcurrentHashMap: JSON data has nulls, and a null value must not throw at the user
+                    ServerObserver observer = namespace.server().observer();
+                    map = observer.observesData()
+                            ? new ObservedData(key -> observer.dataChanged(this, key))
+                            : Collections.synchronizedMap(new LinkedHashMap<>(4));
                     data = map;
                 }
             }
@@ -138,10 +148,15 @@ public final class Socket {
         return map;
     }
 
-    /** A snapshot of {@link #data()} without creating it. */
+    /** A snapshot of {@link #data()} without creating it; null values kept. */
     private Map<String, Object> dataSnapshot() {
         Map<String, Object> map = data;
-        return map == null ? Map.of() : Map.copyOf(map);
+        if (map == null) {
+            return Map.of();
+        }
+        synchronized (map) {
+            return Collections.unmodifiableMap(new LinkedHashMap<>(map));
+        }
     }
 
     private Map<Long, Consumer<List<JsonNode>>> acks() {
@@ -279,7 +294,9 @@ public final class Socket {
     }
 
     /**
-     * Sends an event and waits for the client's acknowledgement, forever (see {@link #timeout}).
+     * Sends an event and waits for the client's acknowledgement: for the server's default acknowledgement timeout
+     * ({@code socketio.ack-timeout}; the future then fails with {@link AckTimeoutException}), or forever when there
+     * is none (see {@link #timeout}).
      *
      * @return the acknowledgement arguments
      */
@@ -335,6 +352,25 @@ public final class Socket {
             listeners = replace(map, event, plus(map.getOrDefault(event, List.of()), listener));
         }
         return this;
+    }
+
+    /** Listens to an event with a listener that gets this socket (see {@link Namespace#on} to serve every socket). */
+    public Socket on(String event, SocketEventListener listener) {
+        return on(event, new Bound(this, Objects.requireNonNull(listener, "listener")));
+    }
+
+    /** Stops a listener given to {@link #on(String, SocketEventListener)}. */
+    public Socket off(String event, SocketEventListener listener) {
+        return off(event, new Bound(this, listener));
+    }
+
+    /** A socket listener as this socket's event listener; equal for the same listener, so that off() finds it. */
+    private record Bound(Socket socket, SocketEventListener listener) implements EventListener {
+
+        @Override
+        public void onEvent(List<JsonNode> args, Ack ack) {
+            listener.onEvent(socket, args, ack);
+        }
     }
 
     /** Stops listening to an event. */
@@ -462,7 +498,7 @@ public final class Socket {
             result.complete(answer);
         };
         emit(flags, event, args, callback);
-        Duration timeout = flags.timeout();
+        Duration timeout = flags.timeout() != null ? flags.timeout() : namespace.server().options().ackTimeout();
         if (timeout != null) {
             Disposable timer = Schedulers.parallel().schedule(() -> {
                 if (acks().values().remove(callback)) {
@@ -622,8 +658,21 @@ public final class Socket {
     }
 
     private void deliver(String name, List<JsonNode> args, Ack ack) {
+        if (!connected) {
+            return;
+        }
+        List<SocketEventListener> shared = namespace.eventListeners(name);
+        if (shared != null) {
+            for (SocketEventListener listener : shared) {
+                try {
+                    listener.onEvent(this, args, ack);
+                } catch (RuntimeException | Error e) {
+                    Listeners.failed("listener of event '" + name + "'", e);
+                }
+            }
+        }
         List<EventListener> eventListeners = listeners.get(name);
-        if (!connected || eventListeners == null) {
+        if (eventListeners == null) {
             return;
         }
         for (EventListener listener : eventListeners) {
@@ -747,6 +796,11 @@ public final class Socket {
         @Override
         public String id() {
             return id;
+        }
+
+        @Override
+        public String pid() {
+            return pid;
         }
 
         @Override

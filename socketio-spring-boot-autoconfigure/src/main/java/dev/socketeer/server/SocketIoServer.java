@@ -69,6 +69,14 @@ public final class SocketIoServer {
         this.observer = Objects.requireNonNull(observer, "observer");
     }
 
+    /**
+     * Adds an observer to the one already set: both are told, the existing one first. Observers that must
+     * coexist (metrics, the admin instrumentation) use this rather than {@link #observer(ServerObserver)}.
+     */
+    public synchronized void addObserver(ServerObserver added) {
+        this.observer = ServerObserver.both(observer, Objects.requireNonNull(added, "observer"));
+    }
+
     /** The observer set with {@link #observer(ServerObserver)}. */
     public ServerObserver observer() {
         return observer;
@@ -136,6 +144,17 @@ public final class SocketIoServer {
         return clients.size();
     }
 
+    /** How many open connections are on long-polling (counted on each call, for periodic statistics). */
+    public int pollingClientsCount() {
+        int count = 0;
+        for (Client client : clients) {
+            if ("polling".equals(client.conn().transportName())) {
+                count++;
+            }
+        }
+        return count;
+    }
+
     Namespace namespace(String name) {
         return namespaces.get(name);
     }
@@ -156,6 +175,7 @@ public final class SocketIoServer {
     private void onConnection(EngineSocket conn) {
         Client client = new Client(this, conn);
         clients.add(client);
+        observer.clientConnected(conn);
         conn.listener(client);
     }
 
@@ -215,6 +235,11 @@ public final class SocketIoServer {
         return main.emit(event, args);
     }
 
+    /** {@link Namespace#emitWithAck} on the main namespace (needs {@code socketio.ack-timeout}). */
+    public CompletableFuture<List<JsonNode>> emitWithAck(String event, Object... args) {
+        return main.emitWithAck(event, args);
+    }
+
     public CompletableFuture<List<RemoteSocket>> fetchSockets() {
         return main.fetchSockets();
     }
@@ -237,6 +262,11 @@ public final class SocketIoServer {
 
     public CompletableFuture<List<JsonNode>> serverSideEmitWithAck(Duration timeout, String event, Object... args) {
         return main.serverSideEmitWithAck(timeout, event, args);
+    }
+
+    /** {@link Namespace#serverSideEmitWithAck(String, Object...)} on the main namespace. */
+    public CompletableFuture<List<JsonNode>> serverSideEmitWithAck(String event, Object... args) {
+        return main.serverSideEmitWithAck(event, args);
     }
 
     /**

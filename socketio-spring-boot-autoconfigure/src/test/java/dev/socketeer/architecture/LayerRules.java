@@ -71,6 +71,14 @@ final class LayerRules {
                 .allowEmptyShould(true);
     }
 
+    static ArchRule adminUsesTheServerNotTheLayersAroundIt(String root) {
+        return noClasses().that().resideInAPackage(root + ".admin..")
+                .should().dependOnClassesThat().resideInAnyPackage(root + ".engine.netty..", root + ".handler..",
+                        root + ".annotation..", root + ".autoconfigure..")
+                .because("the Admin UI's protocol sits on the server's public API, like an application would")
+                .allowEmptyShould(true);
+    }
+
     static ArchRule annotationsDependOnNoOtherLayer(String root) {
         return noClasses().that().resideInAPackage(root + ".annotation..")
                 .should().dependOnClassesThat().resideInAnyPackage(root + ".protocol..", root + ".engine..",
@@ -97,7 +105,8 @@ final class LayerRules {
         return List.of(onlyEngineNettyTouchesNettyHttpOrReactorNetty(root), onlyAutoconfigureTouchesSpringBoot(root),
                 protocolUsesNeitherReactorNorSpring(root), protocolDependsOnNoOtherLayer(root),
                 engineKnowsNothingOfSocketIo(root), adapterDependsNeitherOnServerNorOnTheNettyEngine(root),
-                serverDependsNeitherOnTheNettyEngineNorOnUpperLayers(root), annotationsDependOnNoOtherLayer(root),
+                serverDependsNeitherOnTheNettyEngineNorOnUpperLayers(root), adminUsesTheServerNotTheLayersAroundIt(root),
+                annotationsDependOnNoOtherLayer(root),
                 nothingDependsOnAutoconfigure(root), layersAreFreeOfCycles(root));
     }
 }

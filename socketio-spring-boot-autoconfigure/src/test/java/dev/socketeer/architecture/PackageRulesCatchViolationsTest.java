@@ -57,6 +57,11 @@ class PackageRulesCatchViolationsTest {
     }
 
     @Test
+    void adminUsingTheHandlerLayerIsCaught() {
+        assertViolation(LayerRules::adminUsesTheServerNotTheLayersAroundIt, "admin.UsesHandler");
+    }
+
+    @Test
     void dependingOnAutoconfigureIsCaught() {
         assertViolation(LayerRules::nothingDependsOnAutoconfigure, "handler.UsesAutoconfigure");
     }

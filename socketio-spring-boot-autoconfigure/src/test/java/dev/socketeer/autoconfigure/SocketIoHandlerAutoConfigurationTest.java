@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.socketeer.annotation.OnConnect;
 import dev.socketeer.annotation.OnEvent;
+import dev.socketeer.annotation.OnServerSideEvent;
+import dev.socketeer.annotation.Payload;
 import dev.socketeer.annotation.SocketIoController;
 import dev.socketeer.handler.HandlerExecutor;
 import dev.socketeer.handler.SocketIoHandlerRegistrar;
+import dev.socketeer.handler.SocketIoInvocation;
 import dev.socketeer.server.Ack;
+import dev.socketeer.server.Socket;
 import java.util.concurrent.Executors;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
@@ -18,6 +22,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.NestedExceptionUtils;
+import tools.jackson.databind.JsonNode;
 
 class SocketIoHandlerAutoConfigurationTest {
 
@@ -109,6 +114,31 @@ class SocketIoHandlerAutoConfigurationTest {
                 .hasMessageContaining("no Bean Validation provider"));
     }
 
+    @Test
+    void anInvocationParameterFailsStartupPointingToVarargs() {
+        runner.withUserConfiguration(InvocationParameter.class).run(context -> startupFailure(context)
+                .hasMessageContaining("Cannot bind parameter 0 'invocation'")
+                .hasMessageContaining("InvocationParameter#echo(SocketIoInvocation)")
+                .hasMessageContaining("declare a varargs parameter last (JsonNode... args)"));
+    }
+
+    @Test
+    void varargsWithAPayloadIndexFailStartup() {
+        runner.withUserConfiguration(IndexedVarargs.class).run(context -> startupFailure(context)
+                .hasMessageContaining("IndexedVarargs#echo(JsonNode[])")
+                .hasMessageContaining("remove @Payload(1)"));
+    }
+
+    @Test
+    void serverSideEventsHaveNoSocketAndNoPatternNamespace() {
+        runner.withUserConfiguration(SocketInServerSideEvent.class).run(context -> startupFailure(context)
+                .hasMessageContaining("SocketInServerSideEvent#ping(Socket)")
+                .hasMessageContaining("@OnServerSideEvent methods have no socket"));
+        runner.withUserConfiguration(ServerSideEventOnPattern.class).run(context -> startupFailure(context)
+                .hasMessageContaining("ServerSideEventOnPattern#ping()")
+                .hasMessageContaining("not by a namespacePattern controller"));
+    }
+
     private static AbstractThrowableAssert<?, ? extends Throwable> startupFailure(
             AssertableReactiveWebApplicationContext context) {
         assertThat(context).hasFailed();
@@ -173,6 +203,34 @@ class SocketIoHandlerAutoConfigurationTest {
     static class ValidatedController {
         @OnEvent("x")
         void handle(@jakarta.validation.Valid Named named) {
+        }
+    }
+
+    @SocketIoController
+    static class InvocationParameter {
+        @OnEvent("echo")
+        void echo(SocketIoInvocation invocation) {
+        }
+    }
+
+    @SocketIoController
+    static class IndexedVarargs {
+        @OnEvent("echo")
+        void echo(@Payload(1) JsonNode... args) {
+        }
+    }
+
+    @SocketIoController
+    static class SocketInServerSideEvent {
+        @OnServerSideEvent("ping")
+        void ping(Socket socket) {
+        }
+    }
+
+    @SocketIoController(namespacePattern = "^/room-\\d+$")
+    static class ServerSideEventOnPattern {
+        @OnServerSideEvent("ping")
+        void ping() {
         }
     }
 }

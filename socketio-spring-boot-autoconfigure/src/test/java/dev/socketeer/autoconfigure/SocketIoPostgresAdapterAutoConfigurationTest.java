@@ -112,8 +112,13 @@ class SocketIoPostgresAdapterAutoConfigurationTest {
 
     @Test
     void refusesAnUnknownUrlScheme() {
-        assertThatThrownBy(() -> PostgresConnectionSettings.r2dbcUrl("mysql://x/y"))
-                .hasMessageContaining("mysql://x/y").hasMessageContaining("r2dbc:postgresql://");
+        assertThatThrownBy(() -> PostgresConnectionSettings.r2dbcUrl("spring.r2dbc.url", "mysql://x/y"))
+                .isInstanceOf(SocketIoConfigurationException.class)
+                .hasMessageContaining("spring.r2dbc.url=mysql://x/y").hasMessageContaining("r2dbc:postgresql://");
+        MockEnvironment environment = new MockEnvironment().withProperty("spring.datasource.url", "jdbc:mysql://x/y");
+        assertThatThrownBy(() -> configuration(new SocketIoPostgresAdapterProperties(), environment))
+                .isInstanceOf(SocketIoConfigurationException.class)
+                .hasMessageContaining("spring.datasource.url=jdbc:mysql://x/y");
     }
 
     private static PostgresConnectionSettings configuration(SocketIoPostgresAdapterProperties properties,

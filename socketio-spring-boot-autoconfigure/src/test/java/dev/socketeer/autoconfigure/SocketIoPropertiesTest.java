@@ -56,7 +56,8 @@ class SocketIoPropertiesTest {
     private static final java.util.Set<String> UNSET_BY_DEFAULT = java.util.Set.of("socketio.adapter.postgres.url",
             "socketio.adapter.postgres.host", "socketio.adapter.postgres.port", "socketio.adapter.postgres.database",
             "socketio.adapter.postgres.username", "socketio.adapter.postgres.password",
-            "socketio.handler.bounded.max-threads");
+            "socketio.handler.bounded.max-threads", "socketio.ack-timeout", "socketio.admin.auth.password-hash",
+            "socketio.admin.server-id");
 
     @Test
     void generatedMetadataDescribesEveryPropertyWithItsDefault() throws Exception {

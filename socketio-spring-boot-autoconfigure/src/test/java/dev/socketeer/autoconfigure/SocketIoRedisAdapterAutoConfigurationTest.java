@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.socketeer.adapter.AdapterFactory;
 import dev.socketeer.adapter.redis.RedisAdapterFactory;
 import dev.socketeer.adapter.redis.RedisAdapterOptions;
+import dev.socketeer.adapter.redis.RedisStreamsOptions;
 import dev.socketeer.adapter.redis.RedisEmitter;
 import dev.socketeer.adapter.redis.RedisServer;
 import java.time.Duration;
@@ -55,6 +56,38 @@ class SocketIoRedisAdapterAutoConfigurationTest {
                 .run(context -> assertThat(context.getBean(SocketIoRedisAdapterProperties.class).toOptions())
                         .isEqualTo(new RedisAdapterOptions(RedisAdapterOptions.Mode.SHARDED, "app",
                                 Duration.ofSeconds(2))));
+    }
+
+    @Test
+    void redisClusterNodesGiveTheAdapterAndTheEmitterTheClusterClientAndNameTheNodes() {
+        ApplicationContextRunner cluster = new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
+                        SocketIoRedisAdapterAutoConfiguration.class))
+                .withPropertyValues("spring.data.redis.cluster.nodes=127.0.0.1:1,127.0.0.1:2");
+        cluster.withPropertyValues("socketio.adapter.type=redis").run(context -> {
+            assertThat(context).hasNotFailed().hasSingleBean(RedisAdapterFactory.class).hasSingleBean(RedisEmitter.class);
+            assertThat(context.getBean(RedisAdapterFactory.class).description().backend())
+                    .isEqualTo("cluster 127.0.0.1:1,127.0.0.1:2");
+        });
+        // an application on another adapter that uses Redis Cluster for itself has the emitter too
+        cluster.run(context -> assertThat(context).hasNotFailed().hasSingleBean(RedisEmitter.class));
+    }
+
+    @Test
+    void streamsOptionsDefaultToTheNodeStreamsAdapterDefaultsAndBind() {
+        assertThat(new SocketIoRedisAdapterProperties().toOptions().streams()).isEqualTo(RedisStreamsOptions.DEFAULTS);
+        assertThat(RedisStreamsOptions.DEFAULTS).isEqualTo(new RedisStreamsOptions("socket.io", 1, 10_000, 100,
+                Duration.ofMillis(5000), "sio:session:", false, false));
+        runner.withPropertyValues("socketio.adapter.redis.mode=streams", "socketio.adapter.redis.streams.stream-name=s",
+                "socketio.adapter.redis.streams.stream-count=3", "socketio.adapter.redis.streams.max-len=50",
+                "socketio.adapter.redis.streams.read-count=7", "socketio.adapter.redis.streams.block-time=250ms",
+                "socketio.adapter.redis.streams.session-key-prefix=app:s:",
+                "socketio.adapter.redis.streams.only-plaintext=true",
+                "socketio.adapter.redis.streams.sharded-pub-sub=true")
+                .run(context -> assertThat(context.getBean(SocketIoRedisAdapterProperties.class).toOptions())
+                        .isEqualTo(new RedisAdapterOptions(RedisAdapterOptions.Mode.STREAMS, "socket.io",
+                                Duration.ofSeconds(5), new RedisStreamsOptions("s", 3, 50, 7, Duration.ofMillis(250),
+                                "app:s:", true, true))));
     }
 
     @Test

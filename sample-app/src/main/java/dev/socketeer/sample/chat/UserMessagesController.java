@@ -1,7 +1,6 @@
 package dev.socketeer.sample.chat;
 
 import dev.socketeer.server.SocketIoServer;
-import java.util.Map;
 import org.springframework.context.annotation.Profile;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -12,7 +11,10 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Pushes a message to a chat user wherever they are connected: every socket of a user is in the room
- * {@code user:<nickname>}, and the broadcast crosses nodes through the adapter (profile {@code redis}).
+ * {@code user:<nickname>}, and the broadcast crosses nodes through the adapter (profiles {@code redis},
+ * {@code postgres}). Only sockets that proved the nickname with a signed token join that room
+ * ({@link ChatAuthentication}), so the push reaches that user and nobody else. This endpoint itself is open, as the
+ * sample has no operators to sign in: an application would guard it (Spring Security, see the guide).
  * {@code POST /api/users/{name}/messages} with {@code {"text": "..."}} → the event {@code direct message}
  * ({@code {nickname: "server", text, time}}) on the user's sockets; 202, whether or not the user is online.
  */
@@ -35,7 +37,6 @@ class UserMessagesController {
     @ResponseStatus(HttpStatus.ACCEPTED)
     void push(@PathVariable String name, @RequestBody DirectMessage message) {
         String text = message.text() == null ? "" : message.text();
-        server.to(ChatConfiguration.USER_ROOM_PREFIX + name).emit("direct message", Map.of("nickname", SENDER,
-                "text", text.length() > 1000 ? text.substring(0, 1000) : text, "time", System.currentTimeMillis()));
+        server.to(Nicknames.room(name)).emit("direct message", ChatMessage.of(SENDER, text));
     }
 }

@@ -161,21 +161,21 @@ public abstract class ClusterAdapter extends InMemoryAdapter implements AdapterH
             return;
         }
         try {
-            dispatch(message);
+            dispatch(message, offset);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "ignoring cluster message of type " + message.type()
                     + " in namespace " + namespace.name() + " that could not be handled: " + e, e);
         }
     }
 
-    private void dispatch(ClusterMessage message) {
+    private void dispatch(ClusterMessage message, String offset) {
         if (message instanceof Broadcast m) {
             Packet packet = ClusterMessageCodec.packet(m.packet(), namespace.name());
             if (packet == null) {
                 return;
             }
             if (m.requestId() == null) {
-                super.broadcast(packet, m.options());
+                onRemoteBroadcast(packet, m.options(), offset);
             } else {
                 String requester = m.uid();
                 super.broadcastWithAck(packet, m.options(),
@@ -214,6 +214,16 @@ public abstract class ClusterAdapter extends InMemoryAdapter implements AdapterH
             onResponse(m);
         }
         // heartbeats and goodbyes only matter to ClusterAdapterWithHeartbeat
+    }
+
+    /**
+     * Delivers a broadcast another server published to this server's matching sockets.
+     *
+     * @param offset where the backend stored the message ({@code ""} when it stores nothing), which a
+     *     transport that keeps messages for connection state recovery appends to the packet
+     */
+    protected void onRemoteBroadcast(Packet packet, BroadcastOptions options, String offset) {
+        super.broadcast(packet, options);
     }
 
     /** Handles a response to one of this server's requests; unknown request ids are ignored. */

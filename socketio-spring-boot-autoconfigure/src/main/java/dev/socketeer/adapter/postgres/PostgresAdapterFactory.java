@@ -25,6 +25,7 @@ public final class PostgresAdapterFactory implements AdapterFactory, AutoCloseab
     private final PostgresPubSub pubSub;
     private final PostgresAdapterOptions options;
     private final ClusterMessageCodec codec;
+    private final PostgresRecoveryStore recovery;
 
     /**
      * @param connectionFactory where to connect (r2dbc-postgresql, not pooled: two connections are kept open)
@@ -44,6 +45,7 @@ public final class PostgresAdapterFactory implements AdapterFactory, AutoCloseab
         this.codec = new ClusterMessageCodec(mapper);
         this.pubSub = new PostgresPubSub(connectionFactory, options, codec, true,
                 new BackendState("Socket.IO Postgres adapter", "postgres", address));
+        this.recovery = new PostgresRecoveryStore(pubSub, options);
         pubSub.start();
     }
 
@@ -55,7 +57,7 @@ public final class PostgresAdapterFactory implements AdapterFactory, AutoCloseab
      */
     @Override
     public Adapter create(LocalNamespace namespace) {
-        return new PostgresAdapter(namespace, pubSub, options, codec);
+        return new PostgresAdapter(namespace, pubSub, options, codec, recovery);
     }
 
     @Override
@@ -90,6 +92,14 @@ public final class PostgresAdapterFactory implements AdapterFactory, AutoCloseab
     /** Deletes the attachments older than the cleanup interval now (it also happens every interval). */
     public CompletableFuture<Void> cleanUpAttachments() {
         return pubSub.deleteOldAttachments();
+    }
+
+    /**
+     * Deletes the events and sessions kept for connection state recovery that expired now (it also happens every
+     * cleanup interval once a namespace with recovery exists).
+     */
+    public CompletableFuture<Void> cleanUpRecovery() {
+        return recovery.cleanUp();
     }
 
     @Override

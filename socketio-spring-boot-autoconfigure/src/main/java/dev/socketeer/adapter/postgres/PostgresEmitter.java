@@ -1,20 +1,15 @@
 package dev.socketeer.adapter.postgres;
 
 import dev.socketeer.adapter.BackendStatus;
-import dev.socketeer.adapter.BroadcastFlags;
-import dev.socketeer.adapter.BroadcastOptions;
 import dev.socketeer.adapter.cluster.BackendState;
 import dev.socketeer.adapter.cluster.ClusterAdapter;
 import dev.socketeer.adapter.cluster.ClusterMessage;
 import dev.socketeer.adapter.cluster.ClusterMessageCodec;
-import dev.socketeer.protocol.socketio.Packet;
+import dev.socketeer.adapter.cluster.EmitterTarget;
 import io.r2dbc.postgresql.PostgresqlConnectionFactory;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -37,10 +32,7 @@ public final class PostgresEmitter implements AutoCloseable {
 
     private final PostgresPubSub pubSub;
     private final ClusterMessageCodec codec;
-    private final String nsp;
-    private final Set<String> rooms;
-    private final Set<String> except;
-    private final BroadcastFlags flags;
+    private final EmitterTarget target;
 
     /**
      * An emitter on the main namespace. Lazy: its one publishing connection is opened on first use
@@ -61,17 +53,13 @@ public final class PostgresEmitter implements AutoCloseable {
             JsonMapper mapper, String address) {
         this(new PostgresPubSub(connectionFactory, options, new ClusterMessageCodec(mapper), false,
                 new BackendState("Socket.IO Postgres emitter", "postgres", address)),
-                new ClusterMessageCodec(mapper), "/", Set.of(), Set.of(), BroadcastFlags.NONE);
+                new ClusterMessageCodec(mapper), EmitterTarget.MAIN);
     }
 
-    private PostgresEmitter(PostgresPubSub pubSub, ClusterMessageCodec codec, String nsp, Set<String> rooms,
-            Set<String> except, BroadcastFlags flags) {
+    private PostgresEmitter(PostgresPubSub pubSub, ClusterMessageCodec codec, EmitterTarget target) {
         this.pubSub = pubSub;
         this.codec = codec;
-        this.nsp = nsp;
-        this.rooms = rooms;
-        this.except = except;
-        this.flags = flags;
+        this.target = target;
     }
 
     /**
@@ -80,9 +68,9 @@ public final class PostgresEmitter implements AutoCloseable {
      * @throws IllegalArgumentException when the namespace's channel would pass Postgres' 63-byte limit
      */
     public PostgresEmitter of(String namespace) {
-        String name = namespace.startsWith("/") ? namespace : "/" + namespace;
-        pubSub.channelOf(name);
-        return new PostgresEmitter(pubSub, codec, name, Set.of(), Set.of(), BroadcastFlags.NONE);
+        EmitterTarget other = target.of(namespace);
+        pubSub.channelOf(other.nsp());
+        return new PostgresEmitter(pubSub, codec, other);
     }
 
     /** Targets these rooms too. */
@@ -92,9 +80,7 @@ public final class PostgresEmitter implements AutoCloseable {
 
     /** Targets these rooms too. */
     public PostgresEmitter to(Collection<String> rooms) {
-        Set<String> union = new LinkedHashSet<>(this.rooms);
-        union.addAll(rooms);
-        return new PostgresEmitter(pubSub, codec, nsp, Set.copyOf(union), except, flags);
+        return new PostgresEmitter(pubSub, codec, target.to(rooms));
     }
 
     /** Same as {@link #to}. */
@@ -104,63 +90,48 @@ public final class PostgresEmitter implements AutoCloseable {
 
     /** Skips the sockets in these rooms. */
     public PostgresEmitter except(String... rooms) {
-        Set<String> union = new LinkedHashSet<>(except);
-        union.addAll(Arrays.asList(rooms));
-        return new PostgresEmitter(pubSub, codec, nsp, this.rooms, Set.copyOf(union), flags);
+        return new PostgresEmitter(pubSub, codec, target.except(Arrays.asList(rooms)));
     }
 
     /** Recipients whose transport is not writable may miss the event. */
     public PostgresEmitter asVolatile() {
-        return new PostgresEmitter(pubSub, codec, nsp, rooms, except, flags.withVolatile(true));
+        return new PostgresEmitter(pubSub, codec, target.asVolatile());
     }
 
     /** Whether the event may be compressed. */
     public PostgresEmitter compress(boolean compress) {
-        return new PostgresEmitter(pubSub, codec, nsp, rooms, except, flags.withCompress(compress));
+        return new PostgresEmitter(pubSub, codec, target.compress(compress));
     }
 
     /** Emits an event to the targeted sockets of every server; completes when Postgres took it. */
     public CompletableFuture<Void> emit(String event, Object... args) {
         ObjectNode packet = NODES.objectNode();
         packet.put("type", 2);
-        packet.set("data", codec.tree(eventArgs(event, args)));
-        packet.put("nsp", nsp);
-        return publish(new ClusterMessage.Broadcast(ClusterAdapter.EMITTER_UID, nsp, packet, options(), null));
+        packet.set("data", codec.tree(EmitterTarget.eventData(event, args)));
+        packet.put("nsp", target.nsp());
+        return publish(new ClusterMessage.Broadcast(ClusterAdapter.EMITTER_UID, target.nsp(), packet, target.options(),
+                null));
     }
 
     /** Makes the targeted sockets join rooms, on every server. */
     public CompletableFuture<Void> socketsJoin(String... rooms) {
-        return publish(new ClusterMessage.SocketsJoin(ClusterAdapter.EMITTER_UID, nsp, options(), List.of(rooms)));
+        return publish(new ClusterMessage.SocketsJoin(ClusterAdapter.EMITTER_UID, target.nsp(), target.options(), List.of(rooms)));
     }
 
     /** Makes the targeted sockets leave rooms, on every server. */
     public CompletableFuture<Void> socketsLeave(String... rooms) {
-        return publish(new ClusterMessage.SocketsLeave(ClusterAdapter.EMITTER_UID, nsp, options(), List.of(rooms)));
+        return publish(new ClusterMessage.SocketsLeave(ClusterAdapter.EMITTER_UID, target.nsp(), target.options(), List.of(rooms)));
     }
 
     /** Disconnects the targeted sockets ({@code close}: their whole connections). */
     public CompletableFuture<Void> disconnectSockets(boolean close) {
-        return publish(new ClusterMessage.DisconnectSockets(ClusterAdapter.EMITTER_UID, nsp, options(), close));
+        return publish(new ClusterMessage.DisconnectSockets(ClusterAdapter.EMITTER_UID, target.nsp(), target.options(), close));
     }
 
     /** Emits an event to every server's {@code onServerSideEmit} listeners (no acknowledgement). */
     public CompletableFuture<Void> serverSideEmit(String event, Object... args) {
-        return publish(new ClusterMessage.ServerSideEmit(ClusterAdapter.EMITTER_UID, nsp,
-                codec.tree(eventArgs(event, args)), null));
-    }
-
-    private static List<Object> eventArgs(String event, Object[] args) {
-        if (event == null || Packet.RESERVED_EVENTS.contains(event)) {
-            throw new IllegalArgumentException("\"" + event + "\" is a reserved event name");
-        }
-        List<Object> data = new ArrayList<>(args.length + 1);
-        data.add(event);
-        data.addAll(Arrays.asList(args));
-        return data;
-    }
-
-    private BroadcastOptions options() {
-        return new BroadcastOptions(rooms, except, flags);
+        return publish(new ClusterMessage.ServerSideEmit(ClusterAdapter.EMITTER_UID, target.nsp(),
+                codec.tree(EmitterTarget.eventData(event, args)), null));
     }
 
     private CompletableFuture<Void> publish(ClusterMessage message) {

@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
@@ -57,8 +57,15 @@ final class PostgresPubSub implements AutoCloseable {
     private volatile Disposable cleanup;
     private volatile boolean closed;
 
-    /** A LISTENed channel: its namespace, whose own messages to skip, and where messages go. */
-    private record Channel(String nsp, Predicate<String> isOwnUid, Consumer<ClusterMessage> handler) {
+    /** Also run at each cleanup interval (the recovery tables' clean-up). */
+    private final java.util.List<java.util.function.Supplier<Mono<Void>>> cleanups =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * A LISTENed channel: its namespace, whose own messages to skip, and where messages go with their offset (the
+     * {@code offset} field a Java node adds to an event it stored for connection state recovery, else {@code ""}).
+     */
+    private record Channel(String nsp, Predicate<String> isOwnUid, BiConsumer<ClusterMessage, String> handler) {
     }
 
     /**
@@ -89,6 +96,53 @@ final class PostgresPubSub implements AutoCloseable {
         commands.connect();
         if (listener != null) {
             listener.connect();
+        }
+        stallWatch = Schedulers.parallel().schedulePeriodically(this::probe, PROBE_PERIOD_MILLIS,
+                PROBE_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** How often the publishing connection is probed with {@code SELECT 1}, one probe at a time. */
+    static final long PROBE_PERIOD_MILLIS = 1_000;
+    /** How long a probe may go unanswered before the backend is reported stalled (DOWN). */
+    static final long PROBE_TIMEOUT_MILLIS = 3_000;
+
+    private volatile Disposable stallWatch;
+    private volatile CompletableFuture<Void> probing;
+    private volatile long probeSentNanos;
+    private volatile boolean stalled;
+
+    /**
+     * A server that keeps its connections open and answers nothing (stopped, swapping, locked up) would look
+     * connected: one {@code SELECT 1} at a time on the publishing connection, through the statement queue; no answer
+     * within {@link #PROBE_TIMEOUT_MILLIS} reports DOWN (logged once), the late answer UP again, without reconnecting.
+     * A connection that is not there is the links' business.
+     */
+    private void probe() {
+        if (closed) {
+            return;
+        }
+        CompletableFuture<Void> pendingProbe = probing;
+        if (pendingProbe == null) {
+            PostgresqlConnection connection = commands.current;
+            if (connection == null) {
+                return;
+            }
+            probeSentNanos = System.nanoTime();
+            CompletableFuture<Void> sent = queued(() -> run(connection, "SELECT 1"));
+            probing = sent;
+            sent.whenComplete((ignored, error) -> {
+                probing = null;
+                if (error == null && stalled) {
+                    stalled = false;
+                    if (isConnected()) {
+                        state.up();
+                    }
+                }
+            });
+        } else if (!stalled && System.nanoTime() - probeSentNanos > TimeUnit.MILLISECONDS.toNanos(PROBE_TIMEOUT_MILLIS)) {
+            stalled = true;
+            state.down(new IllegalStateException("no answer to SELECT 1 within " + PROBE_TIMEOUT_MILLIS
+                    + " ms: the server is stopped or overloaded"));
         }
     }
 
@@ -129,7 +183,8 @@ final class PostgresPubSub implements AutoCloseable {
     }
 
     /** LISTENs to a namespace's channel; completes once listening (or at once while disconnected). */
-    CompletableFuture<Void> listen(String namespace, Predicate<String> isOwnUid, Consumer<ClusterMessage> handler) {
+    CompletableFuture<Void> listen(String namespace, Predicate<String> isOwnUid,
+            BiConsumer<ClusterMessage, String> handler) {
         String channel = channelOf(namespace);
         channels.put(channel, new Channel(namespace, isOwnUid, handler));
         PostgresqlConnection connection = listener.current;
@@ -196,7 +251,8 @@ final class PostgresPubSub implements AutoCloseable {
         } else {
             done = notify(connection, channel, new String(json, StandardCharsets.UTF_8));
         }
-        return done.toFuture();
+        Mono<Void> statement = done;
+        return queued(() -> statement);
     }
 
     private static Mono<Void> notify(PostgresqlConnection connection, String channel, String payload) {
@@ -235,16 +291,19 @@ final class PostgresPubSub implements AutoCloseable {
         try {
             JsonNode tree = codec.parse(payload.getBytes(StandardCharsets.UTF_8));
             JsonNode attachmentId = tree.get("attachmentId");
+            String offset = tree.path("offset").isString() ? tree.get("offset").stringValue() : "";
             if (attachmentId == null) {
-                channel.handler().accept(codec.fromTree(tree, channel.nsp()));
+                channel.handler().accept(codec.fromTree(tree, channel.nsp()), offset);
                 return;
             }
             JsonNode uid = tree.get("uid");
             if (uid != null && channel.isOwnUid().test(uid.asString())) {
                 return;
             }
-            fetchAttachment(Long.parseLong(attachmentId.asString()))
-                    .subscribe(bytes -> channel.handler().accept(codec.fromTree(MsgPack.decode(bytes), channel.nsp())),
+            long id = Long.parseLong(attachmentId.asString());
+            Mono.fromFuture(() -> queued(() -> fetchAttachment(id)))
+                    .subscribe(bytes -> channel.handler().accept(codec.fromTree(MsgPack.decode(bytes), channel.nsp()),
+                            offset),
                             error -> LOG.log(System.Logger.Level.WARNING, "could not fetch Postgres attachment "
                                     + attachmentId.asString() + " of channel " + notification.getName() + ": " + error));
         } catch (RuntimeException e) {
@@ -270,18 +329,98 @@ final class PostgresPubSub implements AutoCloseable {
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("no such row (already cleaned up?)")));
     }
 
-    /** Deletes attachments older than the cleanup interval, like the reference. */
+    /**
+     * Deletes attachments older than the cleanup interval, like the reference, then runs the other clean-ups (the
+     * recovery tables'), each on its own: one failing does not keep the others from running.
+     */
     CompletableFuture<Void> deleteOldAttachments() {
         PostgresqlConnection connection = commands.current;
         if (connection == null) {
             return CompletableFuture.completedFuture(null);
         }
-        return run(connection, "DELETE FROM " + options.tableName() + " WHERE created_at < now() - interval '"
+        Mono<Void> all = run(connection, "DELETE FROM " + options.tableName() + " WHERE created_at < now() - interval '"
                 + options.cleanupInterval().toMillis() + " milliseconds'")
                 .doOnError(error -> LOG.log(System.Logger.Level.DEBUG, () -> "could not clean up "
                         + options.tableName() + ": " + error))
-                .onErrorResume(error -> Mono.empty())
-                .toFuture();
+                .onErrorResume(error -> Mono.empty());
+        for (java.util.function.Supplier<Mono<Void>> cleanup : cleanups) {
+            all = all.then(Mono.defer(cleanup).onErrorResume(error -> Mono.empty()));
+        }
+        Mono<Void> cleanups = all;
+        return queued(() -> cleanups);
+    }
+
+    /**
+     * At most this many statements in flight on the publishing connection. r2dbc-postgresql fails a statement at
+     * once ("Cannot exchange messages because the request queue limit is exceeded") when 256 are waiting for their
+     * answers: a burst of broadcasts lost most of its messages that way.
+     */
+    static final int MAX_IN_FLIGHT = 128;
+
+    private final java.util.Queue<Runnable> queuedStatements = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger draining = new AtomicInteger();
+
+    /**
+     * Runs statements of the publishing connection in the order they were queued, at most {@link #MAX_IN_FLIGHT} at
+     * a time, each started by one thread at a time (r2dbc-postgresql also fails a statement that two threads start at
+     * the same moment). The statement is built when its turn comes.
+     */
+    <T> CompletableFuture<T> queued(java.util.function.Supplier<? extends Mono<T>> statement) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        queuedStatements.add(() -> {
+            Mono<T> mono;
+            try {
+                mono = statement.get();
+            } catch (RuntimeException e) {
+                mono = Mono.error(e);
+            }
+            mono.subscribe(result::complete, error -> {
+                result.completeExceptionally(error);
+                statementDone();
+            }, () -> {
+                result.complete(null); // no-op when a value completed it
+                statementDone();
+            });
+        });
+        drain();
+        return result;
+    }
+
+    private void statementDone() {
+        inFlight.decrementAndGet();
+        drain();
+    }
+
+    private void drain() {
+        if (draining.getAndIncrement() != 0) {
+            return;
+        }
+        do {
+            while (inFlight.get() < MAX_IN_FLIGHT) {
+                Runnable next = queuedStatements.poll();
+                if (next == null) {
+                    break;
+                }
+                inFlight.incrementAndGet();
+                next.run();
+            }
+        } while (draining.decrementAndGet() != 0);
+    }
+
+    /** Adds a clean-up run at each cleanup interval, after the attachments'. */
+    void addCleanup(java.util.function.Supplier<Mono<Void>> cleanup) {
+        cleanups.add(cleanup);
+    }
+
+    /** The publishing connection, or {@code null} while it is down. */
+    PostgresqlConnection commandConnection() {
+        return commands.current;
+    }
+
+    /** Runs a statement without result rows. */
+    static Mono<Void> execute(PostgresqlConnection connection, String sql) {
+        return run(connection, sql);
     }
 
     private void lost(Link link, Throwable error) {
@@ -419,6 +558,10 @@ final class PostgresPubSub implements AutoCloseable {
         Disposable sweeper = cleanup;
         if (sweeper != null) {
             sweeper.dispose();
+        }
+        Disposable watch = stallWatch;
+        if (watch != null) {
+            watch.dispose();
         }
         if (listener != null) {
             listener.close();

@@ -7,10 +7,14 @@ import dev.socketeer.adapter.BackendStatus;
 import dev.socketeer.adapter.LocalNamespace;
 import dev.socketeer.adapter.cluster.BackendState;
 import dev.socketeer.adapter.cluster.ClusterMessageCodec;
+import dev.socketeer.engine.EngineServer;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.cluster.RedisClusterClient;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -26,10 +30,15 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
     private final RedisPubSub pubSub;
     private final RedisAdapterOptions options;
     private final ClusterMessageCodec codec;
+    private final AbstractRedisClient client;
+    /** Streams mode: one reader per stream in use, and the adapter of each namespace it feeds. */
+    private final Map<String, RedisStreamReader> readers = new ConcurrentHashMap<>();
+    private final Map<String, RedisStreamsAdapter> streamAdapters = new ConcurrentHashMap<>();
+    private volatile boolean closed;
 
     /**
-     * @param client a standalone Lettuce client, e.g. the native client of Spring's
-     *     {@code LettuceConnectionFactory}
+     * @param client a Lettuce {@code RedisClient} (standalone Redis, or Redis Sentinel) or {@code RedisClusterClient}
+     *     (Redis Cluster), e.g. the native client of Spring's {@code LettuceConnectionFactory}
      * @param mapper turns application values (event arguments, socket data) into JSON trees
      */
     public RedisAdapterFactory(AbstractRedisClient client, RedisAdapterOptions options, JsonMapper mapper) {
@@ -41,14 +50,23 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
      */
     public RedisAdapterFactory(AbstractRedisClient client, RedisAdapterOptions options, JsonMapper mapper,
             String address) {
-        if (!(client instanceof RedisClient redisClient)) {
-            throw new IllegalArgumentException("The Socket.IO Redis adapter needs a standalone Redis connection"
-                    + " (spring.data.redis.host/port or url); Redis Cluster and Sentinel clients are not supported yet, got "
-                    + client.getClass().getName());
+        if (!(client instanceof RedisClient) && !(client instanceof RedisClusterClient)) {
+            throw new IllegalArgumentException("The Socket.IO Redis adapter needs a Lettuce RedisClient or"
+                    + " RedisClusterClient, got " + client.getClass().getName());
         }
         this.options = options;
+        this.client = client;
         this.codec = new ClusterMessageCodec(mapper);
-        this.pubSub = new RedisPubSub(redisClient, true, new BackendState("Socket.IO Redis adapter", "redis", address));
+        this.pubSub = new RedisPubSub(client, true, new BackendState("Socket.IO Redis adapter", "redis", address));
+        if (client instanceof RedisClusterClient) {
+            // back from a failover (not the first connection): the stream readers' reads may wait on a dead master
+            java.util.concurrent.atomic.AtomicBoolean connectedBefore = new java.util.concurrent.atomic.AtomicBoolean();
+            pubSub.state().onUp(() -> {
+                if (connectedBefore.getAndSet(true)) {
+                    readers.values().forEach(RedisStreamReader::readAgain);
+                }
+            });
+        }
         pubSub.start();
     }
 
@@ -57,7 +75,32 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
         return switch (options.mode()) {
             case CLASSIC -> new ClassicRedisAdapter(namespace, pubSub, options, codec);
             case SHARDED -> new ShardedRedisAdapter(namespace, pubSub, options, codec);
+            case STREAMS -> streamsAdapter(namespace);
         };
+    }
+
+    private RedisStreamsAdapter streamsAdapter(LocalNamespace namespace) {
+        String stream = options.streams().streamOf(namespace.name());
+        RedisStreamReader reader = readers.computeIfAbsent(stream, name -> {
+            RedisStreamReader created = new RedisStreamReader(client, name, options.streams(), this::onStreamEntry);
+            if (!closed) {
+                created.start();
+            }
+            return created;
+        });
+        String name = namespace.name();
+        RedisStreamsAdapter[] adapter = new RedisStreamsAdapter[1];
+        adapter[0] = new RedisStreamsAdapter(namespace, pubSub, reader, options, codec,
+                () -> streamAdapters.remove(name, adapter[0]));
+        streamAdapters.put(name, adapter[0]);
+        return adapter[0];
+    }
+
+    private void onStreamEntry(Map<String, String> fields, String id) {
+        RedisStreamsAdapter adapter = streamAdapters.get(fields.get("nsp"));
+        if (adapter != null) {
+            adapter.onStreamEntry(fields, id);
+        }
     }
 
     @Override
@@ -90,8 +133,48 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
         return options;
     }
 
+    /**
+     * Serves long-polling requests that reach this node for sessions held by other nodes (and theirs for sessions
+     * held here) over this factory's Redis connections, so that the load balancer needs no sticky sessions: sets
+     * the forwarder on {@code engine}. The channels are {@code <channelPrefix>#} and {@code <channelPrefix>#<node>#},
+     * the messages those of Node's {@code @socket.io/cluster-engine} {@code RedisEngine} (0.1.0), so Node nodes
+     * using it serve the same sessions.
+     *
+     * @param responseTimeout how long a request waits for the session's node to take it before {@code 400}
+     */
+    public PollingForwarding forwardPolling(EngineServer engine, String channelPrefix, Duration responseTimeout) {
+        RedisSessionForwarder forwarder = new RedisSessionForwarder(pubSub, engine, channelPrefix, responseTimeout);
+        engine.forwarder(forwarder);
+        return new PollingForwarding(engine, forwarder);
+    }
+
+    /** Long-polling forwarding turned on by {@link #forwardPolling}; {@link #close()} turns it off. */
+    public static final class PollingForwarding implements AutoCloseable {
+
+        private final EngineServer engine;
+        private final RedisSessionForwarder forwarder;
+
+        private PollingForwarding(EngineServer engine, RedisSessionForwarder forwarder) {
+            this.engine = engine;
+            this.forwarder = forwarder;
+        }
+
+        /** This node's id in the forwarding messages (3 random bytes in hex). */
+        public String nodeId() {
+            return forwarder.nodeId();
+        }
+
+        @Override
+        public void close() {
+            engine.forwarder(null);
+            forwarder.close();
+        }
+    }
+
     @Override
     public void close() {
+        closed = true;
+        readers.values().forEach(RedisStreamReader::close);
         pubSub.close();
     }
 }

@@ -1,19 +1,13 @@
 package dev.socketeer.adapter.redis;
 
 import dev.socketeer.adapter.BackendStatus;
-import dev.socketeer.adapter.BroadcastFlags;
-import dev.socketeer.adapter.BroadcastOptions;
 import dev.socketeer.adapter.cluster.BackendState;
 import dev.socketeer.adapter.cluster.ClusterMessageCodec;
+import dev.socketeer.adapter.cluster.EmitterTarget;
 import dev.socketeer.adapter.cluster.MsgPack;
-import dev.socketeer.protocol.socketio.Packet;
 import io.lettuce.core.AbstractRedisClient;
-import io.lettuce.core.RedisClient;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import tools.jackson.databind.json.JsonMapper;
@@ -41,10 +35,7 @@ public final class RedisEmitter implements AutoCloseable {
     private final RedisPubSub redis;
     private final ClusterMessageCodec codec;
     private final String key;
-    private final String nsp;
-    private final Set<String> rooms;
-    private final Set<String> except;
-    private final BroadcastFlags flags;
+    private final EmitterTarget target;
 
     /** An emitter on the main namespace with the default key {@code socket.io}. */
     public RedisEmitter(AbstractRedisClient client, JsonMapper mapper) {
@@ -56,7 +47,7 @@ public final class RedisEmitter implements AutoCloseable {
      * then Lettuce keeps it up; while Redis is unreachable, emits fail at once with
      * {@code ClusterUnavailableException}. An application whose Redis is down starts all the same.
      *
-     * @param client a standalone Lettuce client
+     * @param client a Lettuce {@code RedisClient} (standalone Redis or Sentinel) or {@code RedisClusterClient}
      * @param key the channel prefix of the adapters
      */
     public RedisEmitter(AbstractRedisClient client, String key, JsonMapper mapper) {
@@ -67,33 +58,20 @@ public final class RedisEmitter implements AutoCloseable {
      * @param address where Redis is (e.g. {@code "127.0.0.1:6379"}), for logs and errors
      */
     public RedisEmitter(AbstractRedisClient client, String key, JsonMapper mapper, String address) {
-        this(new RedisPubSub(standalone(client), false, new BackendState("Socket.IO Redis emitter", "redis", address)),
-                new ClusterMessageCodec(mapper), key, "/", Set.of(), Set.of(), BroadcastFlags.NONE);
+        this(new RedisPubSub(client, false, new BackendState("Socket.IO Redis emitter", "redis", address)),
+                new ClusterMessageCodec(mapper), key, EmitterTarget.MAIN);
     }
 
-    private RedisEmitter(RedisPubSub redis, ClusterMessageCodec codec, String key, String nsp, Set<String> rooms,
-            Set<String> except, BroadcastFlags flags) {
+    private RedisEmitter(RedisPubSub redis, ClusterMessageCodec codec, String key, EmitterTarget target) {
         this.redis = redis;
         this.codec = codec;
         this.key = key;
-        this.nsp = nsp;
-        this.rooms = rooms;
-        this.except = except;
-        this.flags = flags;
-    }
-
-    private static RedisClient standalone(AbstractRedisClient client) {
-        if (client instanceof RedisClient redisClient) {
-            return redisClient;
-        }
-        throw new IllegalArgumentException("RedisEmitter needs a standalone Redis client, got "
-                + client.getClass().getName());
+        this.target = target;
     }
 
     /** The emitter of another namespace ({@code "chat"} and {@code "/chat"} are the same). */
     public RedisEmitter of(String namespace) {
-        String name = namespace.startsWith("/") ? namespace : "/" + namespace;
-        return new RedisEmitter(redis, codec, key, name, Set.of(), Set.of(), BroadcastFlags.NONE);
+        return new RedisEmitter(redis, codec, key, target.of(namespace));
     }
 
     /** Targets these rooms too. */
@@ -103,9 +81,7 @@ public final class RedisEmitter implements AutoCloseable {
 
     /** Targets these rooms too. */
     public RedisEmitter to(Collection<String> rooms) {
-        Set<String> union = new LinkedHashSet<>(this.rooms);
-        union.addAll(rooms);
-        return new RedisEmitter(redis, codec, key, nsp, Set.copyOf(union), except, flags);
+        return new RedisEmitter(redis, codec, key, target.to(rooms));
     }
 
     /** Same as {@link #to}. */
@@ -115,37 +91,31 @@ public final class RedisEmitter implements AutoCloseable {
 
     /** Skips the sockets in these rooms. */
     public RedisEmitter except(String... rooms) {
-        Set<String> union = new LinkedHashSet<>(except);
-        union.addAll(Arrays.asList(rooms));
-        return new RedisEmitter(redis, codec, key, nsp, this.rooms, Set.copyOf(union), flags);
+        return new RedisEmitter(redis, codec, key, target.except(Arrays.asList(rooms)));
     }
 
     /** Recipients whose transport is not writable may miss the event. */
     public RedisEmitter asVolatile() {
-        return new RedisEmitter(redis, codec, key, nsp, rooms, except, flags.withVolatile(true));
+        return new RedisEmitter(redis, codec, key, target.asVolatile());
     }
 
     /** Whether the event may be compressed. */
     public RedisEmitter compress(boolean compress) {
-        return new RedisEmitter(redis, codec, key, nsp, rooms, except, flags.withCompress(compress));
+        return new RedisEmitter(redis, codec, key, target.compress(compress));
     }
 
     /** Emits an event to the targeted sockets; completes when Redis took it. */
     public CompletableFuture<Void> emit(String event, Object... args) {
-        if (event == null || Packet.RESERVED_EVENTS.contains(event)) {
-            throw new IllegalArgumentException("\"" + event + "\" is a reserved event name");
-        }
-        List<Object> data = new ArrayList<>(args.length + 1);
-        data.add(event);
-        data.addAll(Arrays.asList(args));
+        String nsp = target.nsp();
         ObjectNode packet = NODES.objectNode();
         packet.put("type", 2);
-        packet.set("data", codec.tree(data));
+        packet.set("data", codec.tree(EmitterTarget.eventData(event, args)));
         packet.put("nsp", nsp);
         ArrayNode message = NODES.arrayNode();
         message.add(UID);
         message.add(packet);
-        message.add(ClusterMessageCodec.options(new BroadcastOptions(rooms, except, flags)));
+        message.add(ClusterMessageCodec.options(target.options()));
+        Set<String> rooms = target.rooms();
         String channel = key + "#" + nsp + "#" + (rooms.size() == 1 ? rooms.iterator().next() + "#" : "");
         return redis.publish(channel, MsgPack.encode(message)).thenApply(receivers -> null);
     }
@@ -175,16 +145,10 @@ public final class RedisEmitter implements AutoCloseable {
 
     /** Emits an event to every server's {@code onServerSideEmit} listeners (no acknowledgement). */
     public CompletableFuture<Void> serverSideEmit(String event, Object... args) {
-        if (event == null || Packet.RESERVED_EVENTS.contains(event)) {
-            throw new IllegalArgumentException("\"" + event + "\" is a reserved event name");
-        }
-        List<Object> data = new ArrayList<>(args.length + 1);
-        data.add(event);
-        data.addAll(Arrays.asList(args));
         ObjectNode request = NODES.objectNode();
         request.put("uid", UID);
         request.put("type", 6);
-        request.set("data", codec.tree(data));
+        request.set("data", codec.tree(EmitterTarget.eventData(event, args)));
         return request(request);
     }
 
@@ -192,14 +156,15 @@ public final class RedisEmitter implements AutoCloseable {
         ObjectNode request = NODES.objectNode();
         request.put("type", type);
         ObjectNode opts = request.putObject("opts");
-        ObjectNode encoded = ClusterMessageCodec.options(new BroadcastOptions(rooms, except, flags));
+        ObjectNode encoded = ClusterMessageCodec.options(target.options());
         opts.set("rooms", encoded.get("rooms"));
         opts.set("except", encoded.get("except"));
         return request;
     }
 
     private CompletableFuture<Void> request(ObjectNode request) {
-        return redis.publish(key + "-request#" + nsp + "#", codec.encodeJson(request)).thenApply(receivers -> null);
+        return redis.publish(key + "-request#" + target.nsp() + "#", codec.encodeJson(request))
+                .thenApply(receivers -> null);
     }
 
     /** Whether the Redis connection is up (false until the first emit opened it). */

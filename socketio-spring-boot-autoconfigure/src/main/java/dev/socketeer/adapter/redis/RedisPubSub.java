@@ -1,10 +1,18 @@
 package dev.socketeer.adapter.redis;
 
 import dev.socketeer.adapter.cluster.BackendState;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.ClusterPartitionParser;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -18,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -25,6 +34,16 @@ import reactor.core.scheduler.Schedulers;
 /**
  * One publishing and one subscribing connection shared by every namespace of a server (or one
  * publishing connection for an emitter), with handlers routed by channel, pattern or shard channel.
+ *
+ * <p>On a Redis Cluster ({@link RedisClusterClient}) the same, through Lettuce's cluster connections:
+ * {@code PUBLISH}/{@code SUBSCRIBE} reach every node of the cluster through any one of them, and each
+ * shard channel is subscribed on the master of its slot ({@code SSUBSCRIBE} is routed by slot, one channel a
+ * command). {@code PUBSUB NUMSUB}/{@code SHARDNUMSUB} count only a node's own subscribers, so they are summed
+ * over the cluster's nodes, as {@code @socket.io/redis-adapter} does with an ioredis cluster. A
+ * {@link ClusterWatch} probes the cluster twice a second: while it is not serving every slot (a master died
+ * and its replica is not promoted yet) the state is down; once it serves again the topology is reread and
+ * the shard channels subscribed again on the masters that serve them now, then the state is up; a topology
+ * that changes while the cluster serves is reread too.
  *
  * <p>Nothing connects in the constructor: {@link #start()} opens the connections in the
  * background (Lettuce's connect blocks, so it runs on Reactor's bounded-elastic threads, never on
@@ -35,7 +54,9 @@ import reactor.core.scheduler.Schedulers;
  */
 final class RedisPubSub implements AutoCloseable {
 
-    private final RedisClient client;
+    private final AbstractRedisClient client;
+    /** The same client when it is a Redis Cluster one, else null. */
+    private final RedisClusterClient cluster;
     private final boolean subscribe;
     private final BackendState state;
     private final Map<String, BiConsumer<String, byte[]>> channels = new ConcurrentHashMap<>();
@@ -46,22 +67,42 @@ final class RedisPubSub implements AutoCloseable {
     private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
     /** Completes when the connections are first up and subscribed. */
     private final CompletableFuture<Void> firstUp = new CompletableFuture<>();
-    private volatile StatefulRedisConnection<byte[], byte[]> pub;
+    private volatile StatefulConnection<byte[], byte[]> pub;
+    /** The commands of {@link #pub}: a standalone connection's, or a cluster connection's (routed by slot). */
+    private volatile RedisClusterAsyncCommands<byte[], byte[]> commands;
     private volatile StatefulRedisPubSubConnection<byte[], byte[]> sub;
+    private volatile ClusterWatch watch;
+    private volatile StallWatch stallWatch;
     private volatile Disposable pending;
     private int attempts; // only touched by one attempt at a time
 
     /**
+     * @param client a standalone (or Sentinel) {@link RedisClient} or a {@link RedisClusterClient}
      * @param subscribe whether to open the subscribing connection too (an adapter) or only publish (an emitter)
      */
-    RedisPubSub(RedisClient client, boolean subscribe, BackendState state) {
+    RedisPubSub(AbstractRedisClient client, boolean subscribe, BackendState state) {
+        if (!(client instanceof RedisClient) && !(client instanceof RedisClusterClient)) {
+            throw new IllegalArgumentException("a Lettuce RedisClient or RedisClusterClient is needed, got "
+                    + client.getClass().getName());
+        }
         this.client = client;
+        this.cluster = client instanceof RedisClusterClient clusterClient ? clusterClient : null;
         this.subscribe = subscribe;
         this.state = state;
     }
 
     BackendState state() {
         return state;
+    }
+
+    /** The client the connections come from (a stream reader opens its own connection on it). */
+    AbstractRedisClient client() {
+        return client;
+    }
+
+    /** Whether the client is a Redis Cluster client. */
+    boolean isCluster() {
+        return cluster != null;
     }
 
     /** Starts connecting in the background (once); later calls do nothing. */
@@ -95,11 +136,23 @@ final class RedisPubSub implements AutoCloseable {
 
     /** Opens the connections and subscribes to what was registered; blocking, on a bounded-elastic thread. */
     private void open() {
-        StatefulRedisConnection<byte[], byte[]> newPub = client.connect(ByteArrayCodec.INSTANCE);
+        StatefulConnection<byte[], byte[]> newPub;
+        RedisClusterAsyncCommands<byte[], byte[]> newCommands;
+        if (cluster != null) {
+            StatefulRedisClusterConnection<byte[], byte[]> connection = cluster.connect(ByteArrayCodec.INSTANCE);
+            newPub = connection;
+            newCommands = connection.async();
+        } else {
+            StatefulRedisConnection<byte[], byte[]> connection =
+                    ((RedisClient) client).connect(ByteArrayCodec.INSTANCE);
+            newPub = connection;
+            newCommands = connection.async();
+        }
         StatefulRedisPubSubConnection<byte[], byte[]> newSub = null;
         try {
             if (subscribe) {
-                newSub = client.connectPubSub(ByteArrayCodec.INSTANCE);
+                newSub = cluster != null ? cluster.connectPubSub(ByteArrayCodec.INSTANCE)
+                        : ((RedisClient) client).connectPubSub(ByteArrayCodec.INSTANCE);
                 newSub.addListener(new Router());
                 // published first so that a subscription registered from now on is sent on it directly
                 sub = newSub;
@@ -110,6 +163,11 @@ final class RedisPubSub implements AutoCloseable {
             newPub.closeAsync();
             if (newSub != null) {
                 newSub.closeAsync();
+            }
+            if (state.isClosed()) {
+                // closed while connecting (the attempt was disposed, which interrupts it): nothing to report, and
+                // the error would only reach Reactor's dropped-error hook
+                return;
             }
             throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
         }
@@ -125,10 +183,18 @@ final class RedisPubSub implements AutoCloseable {
         if (newSub != null) {
             newSub.addListener(listener);
         }
+        commands = newCommands;
         pub = newPub;
         state.up();
         firstAttempt.complete(null);
         firstUp.complete(null);
+        if (cluster != null) {
+            watch = new ClusterWatch();
+            watch.schedule();
+        } else {
+            stallWatch = new StallWatch();
+            stallWatch.schedule();
+        }
     }
 
     /** Subscribes a new subscribing connection to every registered channel, pattern and shard channel. */
@@ -141,9 +207,19 @@ final class RedisPubSub implements AutoCloseable {
             done.add(connection.async().psubscribe(keys(patterns)).toCompletableFuture());
         }
         if (!shardChannels.isEmpty()) {
-            done.add(connection.async().ssubscribe(keys(shardChannels)).toCompletableFuture());
+            done.add(ssubscribeAll(connection));
         }
         return CompletableFuture.allOf(done.toArray(CompletableFuture[]::new));
+    }
+
+    /** On a cluster one command per shard channel: Lettuce routes each to its slot's master. */
+    private CompletableFuture<Void> ssubscribeAll(StatefulRedisPubSubConnection<byte[], byte[]> connection) {
+        if (cluster == null) {
+            return connection.async().ssubscribe(keys(shardChannels)).toCompletableFuture();
+        }
+        return CompletableFuture.allOf(shardChannels.keySet().stream()
+                .map(channel -> connection.async().ssubscribe(bytes(channel)).toCompletableFuture())
+                .toArray(CompletableFuture[]::new));
     }
 
     private static byte[][] keys(Map<String, ?> map) {
@@ -230,26 +306,61 @@ final class RedisPubSub implements AutoCloseable {
     }
 
     CompletableFuture<Long> publish(String channel, byte[] message) {
-        return withPublisher("publish", connection -> connection.async().publish(bytes(channel), message)
-                .toCompletableFuture());
+        return withPublisher("publish", redis -> redis.publish(bytes(channel), message).toCompletableFuture());
     }
 
     CompletableFuture<Long> spublish(String channel, byte[] message) {
-        return withPublisher("spublish", connection -> connection.async().spublish(bytes(channel), message)
-                .toCompletableFuture());
+        return withPublisher("spublish", redis -> redis.spublish(bytes(channel), message).toCompletableFuture());
     }
 
-    /** {@code PUBSUB NUMSUB channel}. */
+    /** {@code PUBSUB NUMSUB channel}; on a cluster, summed over its nodes. */
     CompletableFuture<Long> numsub(String channel) {
-        return withPublisher("PUBSUB NUMSUB", connection -> connection.async().pubsubNumsub(bytes(channel))
-                .toCompletableFuture().thenApply(counts -> counts.values().stream().findFirst().orElse(0L)));
+        return withPublisher("PUBSUB NUMSUB", redis -> count(redis, node -> node.pubsubNumsub(bytes(channel))));
     }
 
-    /** {@code PUBSUB SHARDNUMSUB channel}. */
+    /** {@code PUBSUB SHARDNUMSUB channel}; on a cluster, summed over its nodes (those not serving the slot say 0). */
     CompletableFuture<Long> shardNumsub(String channel) {
-        return withPublisher("PUBSUB SHARDNUMSUB", connection -> connection.async()
-                .pubsubShardNumsub(bytes(channel)).toCompletableFuture()
-                .thenApply(counts -> counts.values().stream().findFirst().orElse(0L)));
+        return withPublisher("PUBSUB SHARDNUMSUB",
+                redis -> count(redis, node -> node.pubsubShardNumsub(bytes(channel))));
+    }
+
+    /**
+     * A subscriber count: the one node's answer, or on a cluster the sum of every node's that is not known to have
+     * failed (masters and replicas alike: a subscriber may be connected to any of them).
+     */
+    private CompletableFuture<Long> count(RedisClusterAsyncCommands<byte[], byte[]> redis,
+            Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<Map<byte[], Long>>> numsub) {
+        if (cluster == null) {
+            return numsub.apply(redis).toCompletableFuture().thenApply(RedisPubSub::firstCount);
+        }
+        StatefulRedisClusterConnection<byte[], byte[]> connection =
+                (StatefulRedisClusterConnection<byte[], byte[]>) pub;
+        List<CompletableFuture<Long>> counts = new ArrayList<>();
+        for (RedisClusterNode node : connection.getPartitions()) {
+            // a node only suspected (EVENTUAL_FAIL) is still asked: Lettuce keeps the flag until its next topology
+            // refresh, and leaving out a live node would undercount and end requests before its answer
+            if (node.is(RedisClusterNode.NodeFlag.FAIL) || node.is(RedisClusterNode.NodeFlag.NOADDR)) {
+                continue;
+            }
+            counts.add(connection.getConnectionAsync(node.getNodeId())
+                    .thenCompose(nodeConnection -> numsub.apply(nodeConnection.async()))
+                    .thenApply(RedisPubSub::firstCount));
+        }
+        return CompletableFuture.allOf(counts.toArray(CompletableFuture[]::new))
+                .thenApply(ignored -> counts.stream().mapToLong(CompletableFuture::join).sum());
+    }
+
+    private static long firstCount(Map<byte[], Long> counts) {
+        return counts.values().stream().findFirst().orElse(0L);
+    }
+
+    /**
+     * Runs any command on the publishing connection (streams, sessions), failing at once while Redis is down. On a
+     * cluster, Lettuce sends a command on a key to the master of the key's slot.
+     */
+    <T> CompletableFuture<T> command(String operation,
+            Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<T>> command) {
+        return withPublisher(operation, redis -> command.apply(redis).toCompletableFuture());
     }
 
     /**
@@ -257,16 +368,16 @@ final class RedisPubSub implements AutoCloseable {
      * emitter), waits for the first attempt when it is under way, fails at once while disconnected.
      */
     private <T> CompletableFuture<T> withPublisher(String operation,
-            java.util.function.Function<StatefulRedisConnection<byte[], byte[]>, CompletableFuture<T>> command) {
-        StatefulRedisConnection<byte[], byte[]> connection = pub;
-        if (connection == null && !firstAttempt.isDone()) {
+            Function<RedisClusterAsyncCommands<byte[], byte[]>, CompletableFuture<T>> command) {
+        RedisClusterAsyncCommands<byte[], byte[]> redis = commands;
+        if (redis == null && !firstAttempt.isDone()) {
             start();
             return firstAttempt.thenCompose(ignored -> withPublisher(operation, command));
         }
-        if (connection == null || !state.connected()) {
+        if (redis == null || !state.connected()) {
             return CompletableFuture.failedFuture(state.unavailable(operation, null));
         }
-        return command.apply(connection);
+        return command.apply(redis);
     }
 
     @Override
@@ -284,9 +395,17 @@ final class RedisPubSub implements AutoCloseable {
         if (subscriber != null) {
             subscriber.closeAsync();
         }
-        StatefulRedisConnection<byte[], byte[]> publisher = pub;
+        StatefulConnection<byte[], byte[]> publisher = pub;
         if (publisher != null) {
             publisher.closeAsync();
+        }
+        ClusterWatch clusterWatch = watch;
+        if (clusterWatch != null) {
+            clusterWatch.stop();
+        }
+        StallWatch stalls = stallWatch;
+        if (stalls != null) {
+            stalls.stop();
         }
     }
 
@@ -314,7 +433,10 @@ final class RedisPubSub implements AutoCloseable {
 
         @Override
         public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
-            StatefulRedisConnection<byte[], byte[]> publisher = pub;
+            if (cluster != null) {
+                return; // the cluster watch says when the cluster serves again, and resubscribes first
+            }
+            StatefulConnection<byte[], byte[]> publisher = pub;
             StatefulRedisPubSubConnection<byte[], byte[]> subscriber = sub;
             if (publisher != null && publisher.isOpen() && (!subscribe || subscriber != null && subscriber.isOpen())) {
                 state.up();
@@ -323,7 +445,285 @@ final class RedisPubSub implements AutoCloseable {
 
         @Override
         public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-            state.down(null);
+            ClusterWatch clusterWatch = watch;
+            if (clusterWatch != null) {
+                clusterWatch.lost("connection to a cluster node closed");
+            } else {
+                state.down(null);
+            }
+        }
+    }
+
+    /**
+     * Watches a standalone (or Sentinel-managed) Redis with one {@code PING} at a time on the publishing connection,
+     * once a second. A server that keeps its connections open and answers nothing (stopped, swapping, stuck in a long
+     * script) would otherwise look connected while every command waits for Lettuce's 60 s timeout: no answer within
+     * {@link #TIMEOUT_MILLIS} makes the state down (logged once, health DOWN, cluster requests fail at once with
+     * {@code ClusterUnavailableException}, cross-server messages dropped instead of queued), and the late answer makes
+     * it up again. A lost connection is the state listener's business: no PING is sent on a connection that is not
+     * open (Lettuce would queue it).
+     */
+    private final class StallWatch {
+
+        private static final long PERIOD_MILLIS = 1_000;
+        static final long TIMEOUT_MILLIS = 3_000;
+
+        private volatile CompletableFuture<String> inFlight;
+        private volatile long sentNanos;
+        private volatile boolean stalled;
+        private volatile Disposable next;
+
+        void schedule() {
+            if (!state.isClosed()) {
+                next = Schedulers.parallel().schedule(this::tick, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+            }
+        }
+
+        void stop() {
+            Disposable pending = next;
+            if (pending != null) {
+                pending.dispose();
+            }
+        }
+
+        private void tick() {
+            if (state.isClosed()) {
+                return;
+            }
+            try {
+                CompletableFuture<String> ping = inFlight;
+                if (ping == null) {
+                    StatefulConnection<byte[], byte[]> publisher = pub;
+                    if (publisher != null && publisher.isOpen()) {
+                        sentNanos = System.nanoTime();
+                        CompletableFuture<String> sent = commands.ping().toCompletableFuture();
+                        inFlight = sent;
+                        sent.whenComplete((pong, error) -> answered(sent, error));
+                    }
+                } else if (!stalled && System.nanoTime() - sentNanos > TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MILLIS)) {
+                    stalled = true;
+                    state.down(new IllegalStateException("no answer to PING within " + TIMEOUT_MILLIS
+                            + " ms: the server is stopped or overloaded"));
+                }
+            } catch (RuntimeException e) {
+                inFlight = null; // the connection is being replaced; the next tick tries again
+            } finally {
+                schedule();
+            }
+        }
+
+        private void answered(CompletableFuture<String> ping, Throwable error) {
+            if (inFlight == ping) {
+                inFlight = null;
+            }
+            if (error == null && stalled) {
+                stalled = false;
+                StatefulConnection<byte[], byte[]> publisher = pub;
+                StatefulRedisPubSubConnection<byte[], byte[]> subscriber = sub;
+                if (publisher != null && publisher.isOpen() && (!subscribe || subscriber != null && subscriber.isOpen())) {
+                    state.up();
+                }
+            }
+        }
+    }
+
+    /**
+     * Watches a Redis Cluster twice a second with {@code CLUSTER INFO} and {@code CLUSTER NODES}. Lettuce
+     * reconnects each connection to a node by itself but learns a failover only when asked to reread the topology,
+     * and a shard channel subscribed on a master that died stays silent; so: a lost connection or a cluster that
+     * does not serve every slot, or a master whose connection closed (it died: the cluster only marks it failed
+     * after its node timeout), makes the state down (logged once), and once the cluster serves again the topology
+     * is reread, every shard channel subscribed again (on the master serving its slot now; a master that kept it
+     * just confirms) and only then the state is up. A topology that changed while the cluster kept serving (a
+     * replica died, slots moved) is reread the same way, without going down. One probe at a time; none is sent on a
+     * connection that is not open (Lettuce would queue it).
+     */
+    private final class ClusterWatch {
+
+        private static final long PERIOD_MILLIS = 500;
+        private static final long PROBE_TIMEOUT_MILLIS = 2_000;
+
+        /** Set when something failed or moved: the topology must be reread and the shard channels resubscribed. */
+        private volatile boolean recovering;
+        /** The live nodes, their roles and slots, as the last probe saw them. */
+        private volatile Map<String, Object> lastView;
+        private volatile long lastRefresh = System.nanoTime();
+        /** The connection to each master last seen open. */
+        private final Map<String, Object> seenOpen = new ConcurrentHashMap<>();
+        private volatile Disposable next;
+
+        void schedule() {
+            if (!state.isClosed()) {
+                next = Schedulers.parallel().schedule(this::tick, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+            }
+        }
+
+        void stop() {
+            Disposable pending = next;
+            if (pending != null) {
+                pending.dispose();
+            }
+        }
+
+        void lost(String reason) {
+            recovering = true;
+            state.down(new IllegalStateException(reason));
+        }
+
+        private void tick() {
+            if (state.isClosed()) {
+                return;
+            }
+            CompletableFuture<Void> probe;
+            try {
+                probe = probe();
+            } catch (RuntimeException e) {
+                probe = CompletableFuture.failedFuture(e);
+            }
+            probe.whenComplete((ignored, error) -> {
+                if (error != null) {
+                    Throwable cause = BackendState.unwrap(error);
+                    lost(cause instanceof java.util.concurrent.TimeoutException
+                            ? "the Redis Cluster did not answer within " + PROBE_TIMEOUT_MILLIS + " ms"
+                            : String.valueOf(cause.getMessage()));
+                }
+                schedule();
+            });
+        }
+
+        private CompletableFuture<Void> probe() {
+            StatefulConnection<byte[], byte[]> publisher = pub;
+            StatefulRedisPubSubConnection<byte[], byte[]> subscriber = sub;
+            if (!publisher.isOpen() || subscribe && (subscriber == null || !subscriber.isOpen())) {
+                lost("reconnecting to the Redis Cluster");
+                return CompletableFuture.completedFuture(null);
+            }
+            return unreachableMaster().thenCompose(unreachable -> {
+                if (unreachable != null) {
+                    // the cluster may not know yet (cluster-node-timeout): the connection to it closed the moment it
+                    // died; reread the topology to learn the promotion as soon as the cluster made it
+                    lost("the Redis Cluster master at " + unreachable + " cannot be reached");
+                    refreshSoon();
+                    return CompletableFuture.completedFuture(null);
+                }
+                return probeCluster();
+            });
+        }
+
+        /**
+         * The address of a master serving slots (as Lettuce knows the topology) whose connection is not open, or
+         * null: a master that dies closes its connections at once, long before the cluster marks it failed.
+         */
+        private CompletableFuture<String> unreachableMaster() {
+            StatefulRedisClusterConnection<byte[], byte[]> connection =
+                (StatefulRedisClusterConnection<byte[], byte[]>) pub;
+            List<CompletableFuture<String>> checks = new ArrayList<>();
+            for (RedisClusterNode node : connection.getPartitions()) {
+                if (!node.is(RedisClusterNode.NodeFlag.UPSTREAM) || node.getSlots().isEmpty()
+                        || node.is(RedisClusterNode.NodeFlag.FAIL) || node.is(RedisClusterNode.NodeFlag.NOADDR)) {
+                    continue;
+                }
+                String address = node.getUri().getHost() + ":" + node.getUri().getPort();
+                String nodeId = node.getNodeId();
+                checks.add(connection.getConnectionAsync(nodeId).handle((nodeConnection, error) -> {
+                    if (error != null) {
+                        return address;
+                    }
+                    if (nodeConnection.isOpen()) {
+                        seenOpen.put(nodeId, nodeConnection);
+                        return null;
+                    }
+                    // a connection just made may not say open yet; one that was open and is not any more lost its node
+                    return seenOpen.get(nodeId) == nodeConnection ? address : null;
+                }));
+            }
+            return within(CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new)))
+                    .thenApply(ignored -> checks.stream().map(CompletableFuture::join)
+                            .filter(java.util.Objects::nonNull)
+                            .findFirst().orElse(null));
+        }
+
+        /** Rereads the topology, at most once a second, without waiting for it. */
+        private void refreshSoon() {
+            long now = System.nanoTime();
+            if (now - lastRefresh > TimeUnit.SECONDS.toNanos(1)) {
+                lastRefresh = now;
+                cluster.refreshPartitionsAsync();
+            }
+        }
+
+        private CompletableFuture<Void> probeCluster() {
+            CompletableFuture<String> nodes = within(commands.clusterNodes().toCompletableFuture());
+            return within(commands.clusterInfo().toCompletableFuture()).thenCombine(nodes, (info, view) -> {
+                if (!info.contains("cluster_state:ok")) {
+                    lost("the Redis Cluster does not serve every hash slot (cluster_state:fail; a master is down and"
+                            + " no replica took over yet)");
+                    return null;
+                }
+                return view;
+            }).thenCompose(view -> {
+                if (view == null) {
+                    return CompletableFuture.completedFuture(null);
+                }
+                Map<String, Object> live = liveNodes(ClusterPartitionParser.parse(view));
+                if (lastView != null && !live.equals(lastView)) {
+                    recovering = true; // until the topology is reread and the shard channels resubscribed
+                }
+                lastView = live;
+                if (!recovering && state.connected()) {
+                    return CompletableFuture.completedFuture(null);
+                }
+                return within(cluster.refreshPartitionsAsync().toCompletableFuture()
+                        .thenCompose(refreshed -> resubscribeShardChannels()))
+                        .thenRun(() -> {
+                            recovering = false;
+                            state.up();
+                        });
+            });
+        }
+
+        /**
+         * The nodes not marked failed, with their role and slots. When they change between two probes (a node died
+         * or came, a replica was promoted, slots moved), the topology is reread and the shard channels subscribed
+         * again, whether Lettuce's own adaptive refresh saw it first or not: a shard channel whose slot moved must be
+         * subscribed where it is now, and subscribers must not be counted on a dead replica.
+         */
+        private static Map<String, Object> liveNodes(Iterable<RedisClusterNode> partitions) {
+            Map<String, Object> live = new java.util.HashMap<>();
+            for (RedisClusterNode node : partitions) {
+                if (!node.is(RedisClusterNode.NodeFlag.FAIL) && !node.is(RedisClusterNode.NodeFlag.NOADDR)
+                        && !node.is(RedisClusterNode.NodeFlag.HANDSHAKE)) {
+                    live.put(node.getNodeId(), List.of(node.is(RedisClusterNode.NodeFlag.UPSTREAM), node.getSlots()));
+                }
+            }
+            return live;
+        }
+
+        /**
+         * The outcome of {@code operation}, or a {@link java.util.concurrent.TimeoutException} after the probe
+         * timeout; timed by Reactor (the JDK's {@code orTimeout} takes a lock on the Lettuce thread that completes it).
+         */
+        private <T> CompletableFuture<T> within(CompletableFuture<T> operation) {
+            CompletableFuture<T> result = new CompletableFuture<>();
+            Disposable timer = Schedulers.parallel().schedule(() -> result.completeExceptionally(
+                    new java.util.concurrent.TimeoutException()), PROBE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            result.whenComplete((value, error) -> timer.dispose());
+            operation.whenComplete((value, error) -> {
+                if (error == null) {
+                    result.complete(value);
+                } else {
+                    result.completeExceptionally(error);
+                }
+            });
+            return result;
+        }
+
+        private CompletableFuture<Void> resubscribeShardChannels() {
+            StatefulRedisPubSubConnection<byte[], byte[]> subscriber = sub;
+            if (!subscribe || subscriber == null || shardChannels.isEmpty()) {
+                return CompletableFuture.completedFuture(null);
+            }
+            return ssubscribeAll(subscriber);
         }
     }
 }

@@ -130,17 +130,32 @@ class PostgresBackendTest {
             postgres.pause();
             try {
                 long start = System.nanoTime();
-                assertThat(a.server.fetchSockets()).failsWithin(Duration.ofSeconds(4))
-                        .withThrowableOfType(ExecutionException.class)
-                        .withCauseInstanceOf(ClusterRequestTimeoutException.class);
-                assertThat(a.server.serverSideEmitWithAck(Duration.ofSeconds(1), "ping")).failsWithin(Duration.ofSeconds(4))
-                        .withThrowableOfType(ExecutionException.class)
-                        .withCauseInstanceOf(dev.socketeer.adapter.AckTimeoutException.class);
+                // a timeout until the adapter reports the stall (no answer to its probe within 3 s), then at once
+                Throwable first = assertThat(a.server.fetchSockets()).failsWithin(Duration.ofSeconds(4))
+                        .withThrowableOfType(ExecutionException.class).actual().getCause();
+                assertThat(first).isInstanceOfAny(ClusterRequestTimeoutException.class,
+                        ClusterUnavailableException.class);
+                Throwable second = assertThat(a.server.serverSideEmitWithAck(Duration.ofSeconds(1), "ping"))
+                        .failsWithin(Duration.ofSeconds(4)).withThrowableOfType(ExecutionException.class).actual()
+                        .getCause();
+                assertThat(second).isInstanceOfAny(dev.socketeer.adapter.AckTimeoutException.class,
+                        ClusterUnavailableException.class);
                 assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
+
+                // the stall is reported while the connections stay open (health DOWN)...
+                await().atMost(Duration.ofSeconds(15)).until(() -> !health(a).isConnected());
+                assertThat(health(a).backendStatus().lastError()).contains("SELECT 1");
             } finally {
                 postgres.resume();
             }
+            // ...and UP again at the late answer, without a reconnection
+            await().atMost(Duration.ofSeconds(15)).until(() -> health(a).isConnected() && health(b).isConnected());
+            assertThat(a.server.fetchSockets()).succeedsWithin(Duration.ofSeconds(5));
         }
+    }
+
+    private static dev.socketeer.adapter.AdapterHealth health(PostgresNode node) {
+        return (dev.socketeer.adapter.AdapterHealth) node.server.sockets().adapter();
     }
 
     @Test

@@ -20,8 +20,11 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * One Java Socket.IO server of a test cluster: a whole Spring Boot WebFlux application on its own port with
- * {@code socketio.adapter.type=postgres}. On {@code /}: {@code socket.data.node = <name>}; {@code "join"} room joins
- * and acks {@code "joined"}; server-side {@code "ping"} is recorded and acked with {@code "pong-<name>"}.
+ * {@code socketio.adapter.type=postgres}. On {@code /}: {@code socket.data.node = <name>}, and
+ * {@code socket.data.origin = <name>} unless the socket was recovered (then it is the first node's); {@code "join"}
+ * room joins and acks {@code "joined"}; {@code "set"} key, value and {@code "get"} key write and read
+ * {@code socket.data}; server-side {@code "ping"} is recorded and acked with {@code "pong-<name>"}. With
+ * {@code test.own-loops=true} the node gets its own Reactor Netty loops, so that closing it leaves the others running.
  */
 final class PostgresNode implements AutoCloseable {
 
@@ -30,6 +33,8 @@ final class PostgresNode implements AutoCloseable {
     final SocketIoServer server;
     final int port;
     final List<List<JsonNode>> serverSideEvents;
+    /** {@code <socket id> <reason>} of each socket of {@code /} that disconnected, in order. */
+    final List<String> disconnections;
 
     @SuppressWarnings("unchecked")
     private PostgresNode(String name, ConfigurableApplicationContext context) {
@@ -38,12 +43,16 @@ final class PostgresNode implements AutoCloseable {
         this.server = context.getBean(SocketIoServer.class);
         this.port = Integer.parseInt(context.getEnvironment().getRequiredProperty("local.server.port"));
         this.serverSideEvents = context.getBean("serverSideEvents", List.class);
+        this.disconnections = context.getBean("disconnections", List.class);
     }
 
     /** Starts a node; {@code properties} add to (or override) the defaults. */
     static PostgresNode start(String name, String... properties) {
         List<String> all = new ArrayList<>(List.of("server.port=0", "server.address=127.0.0.1",
                 "socketio.adapter.type=postgres", "test.node=" + name, "spring.main.banner-mode=off",
+                // as ClusterNode: closes at once (the Socket.IO lifecycle still runs first), never waiting on a
+                // connection the test left open
+                "server.shutdown=immediate",
                 // Lettuce is on the test class path for the Redis tests; these nodes have no Redis
                 "spring.autoconfigure.exclude="
                         + "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration,"
@@ -94,16 +103,43 @@ final class PostgresNode implements AutoCloseable {
     static class App {
 
         @Bean
+        @org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(name = "test.own-loops",
+                havingValue = "true")
+        org.springframework.http.client.ReactorResourceFactory reactorResourceFactory() {
+            org.springframework.http.client.ReactorResourceFactory factory =
+                    new org.springframework.http.client.ReactorResourceFactory();
+            factory.setUseGlobalResources(false);
+            return factory;
+        }
+
+        @Bean
         List<List<JsonNode>> serverSideEvents() {
             return new CopyOnWriteArrayList<>();
         }
 
         @Bean
-        SocketIoServerCustomizer testHandlers(Environment environment, List<List<JsonNode>> serverSideEvents) {
+        List<String> disconnections() {
+            return new CopyOnWriteArrayList<>();
+        }
+
+        @Bean
+        SocketIoServerCustomizer testHandlers(Environment environment, List<List<JsonNode>> serverSideEvents,
+                List<String> disconnections) {
             String node = environment.getRequiredProperty("test.node");
             return server -> {
                 server.sockets().onConnection(socket -> {
                     socket.data().put("node", node);
+                    socket.onDisconnect((gone, reason) -> disconnections.add(gone.id() + " " + reason));
+                    if (!socket.recovered()) {
+                        socket.data().put("origin", node);
+                    }
+                    socket.on("set", (args, ack) -> {
+                        socket.data().put(args.get(0).asString(), args.get(1).asString());
+                        if (ack != null) {
+                            ack.send("set");
+                        }
+                    });
+                    socket.on("get", (args, ack) -> ack.send(socket.data().get(args.get(0).asString())));
                     socket.on("join", (args, ack) -> {
                         socket.join(args.get(0).asString());
                         if (ack != null) {

@@ -15,9 +15,10 @@ import dev.socketeer.autoconfigure.SocketIoServerCustomizer;
  * One Java node of a test cluster: a whole Spring Boot WebFlux application on its own port with
  * {@code socketio.adapter.type=redis} pointing at the test's redis-server.
  *
- * <p>On {@code "/"}: {@code socket.data.origin} is the node's name; event {@code "join"} joins the
+ * <p>On {@code "/"}: {@code socket.data.origin} is the name of the node the socket first connected to; events
+ * {@code "set"} key, value and {@code "get"} key write and read {@code socket.data}; event {@code "join"} joins the
  * room given and acks with the socket's rooms; event {@code "broadcast-to"} room, value sends {@code "hit"} value to
- * the room from this node; server-side {@code "ask"} is answered with
+ * the room from this node; event {@code "origin"} acks with the node's name; server-side {@code "ask"} is answered with
  * {@code "<name>-answer"}; other server-side events are recorded in {@link #serverSideEvents()}.
  */
 final class ClusterNode implements AutoCloseable {
@@ -36,7 +37,11 @@ final class ClusterNode implements AutoCloseable {
         List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
         List<String> properties = new ArrayList<>(List.of("server.port=0", "socketio.adapter.type=redis",
                 "spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + redisPort,
-                "spring.main.banner-mode=off", "node.name=" + name));
+                "spring.main.banner-mode=off", "node.name=" + name,
+                // as TestApplication: a test's node closes at once (the Socket.IO lifecycle still disconnects its
+                // sockets and says goodbye first); a graceful web-server shutdown waiting on a client connection
+                // the test left open, then interrupted by JUnit's timeout, spun in Boot's abort loop and hung CI
+                "server.shutdown=immediate"));
         properties.addAll(dev.socketeer.test.HealthProbe.PROPERTIES);
         properties.addAll(List.of(extraProperties));
         ConfigurableApplicationContext context = new SpringApplicationBuilder(App.class)
@@ -67,6 +72,10 @@ final class ClusterNode implements AutoCloseable {
 
     RedisAdapterFactory adapterFactory() {
         return context.getBean(RedisAdapterFactory.class);
+    }
+
+    <T> T bean(Class<T> type) {
+        return context.getBean(type);
     }
 
     RedisEmitter emitter() {
@@ -104,11 +113,25 @@ final class ClusterNode implements AutoCloseable {
             String name = environment.getProperty("node.name");
             return server -> {
                 server.onConnection(socket -> {
-                    socket.data().put("origin", name);
+                    if (!socket.recovered()) {
+                        socket.data().put("origin", name);
+                    }
+                    socket.on("set", (args, ack) -> {
+                        socket.data().put(args.get(0).asString(), args.get(1).asString());
+                        if (ack != null) {
+                            ack.send(socket.data().get(args.get(0).asString()));
+                        }
+                    });
+                    socket.on("get", (args, ack) -> ack.send(socket.data().get(args.get(0).asString())));
                     socket.on("join", (args, ack) -> {
                         socket.join(args.get(0).asString());
                         if (ack != null) {
                             ack.send(List.copyOf(socket.rooms()));
+                        }
+                    });
+                    socket.on("origin", (args, ack) -> {
+                        if (ack != null) {
+                            ack.send(name);
                         }
                     });
                     socket.on("broadcast-to", (args, ack) -> server.to(args.get(0).asString()).emit("hit", args.get(1)));

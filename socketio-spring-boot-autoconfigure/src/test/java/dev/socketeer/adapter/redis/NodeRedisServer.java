@@ -17,9 +17,33 @@ final class NodeRedisServer implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
 
     NodeRedisServer(int redisPort, String mode) {
-        this.process = NodeProcess.start("redis-cluster-node.mjs", Integer.toString(redisPort), mode);
+        this(Integer.toString(redisPort), mode, null);
+    }
+
+    /**
+     * @param redis a port, {@code sentinel:<masterName>:<port,...>} to connect through Redis Sentinel (ioredis), or
+     *     {@code cluster:<port,...>} to connect to a Redis Cluster (an ioredis {@code Cluster})
+     */
+    NodeRedisServer(String redis, String mode) {
+        this(redis, mode, null);
+    }
+
+    /** With connection state recovery on when {@code maxDisconnectionDuration} is given. */
+    NodeRedisServer(int redisPort, String mode, Duration maxDisconnectionDuration) {
+        this(Integer.toString(redisPort), mode, maxDisconnectionDuration);
+    }
+
+    private NodeRedisServer(String redis, String mode, Duration maxDisconnectionDuration) {
+        this.process = maxDisconnectionDuration == null
+                ? NodeProcess.start("redis-cluster-node.mjs", redis, mode)
+                : NodeProcess.start("redis-cluster-node.mjs", redis, mode,
+                        Long.toString(maxDisconnectionDuration.toMillis()));
         this.port = process.await(report -> "listening".equals(report.path("type").asString()), WAIT,
                 "the Node server listening").get("port").asInt();
+    }
+
+    int port() {
+        return port;
     }
 
     String url() {
@@ -33,6 +57,11 @@ final class NodeRedisServer implements AutoCloseable {
         process.send(command);
         return process.await(report -> "result".equals(report.path("type").asString())
                 && report.path("id").asLong() == id, WAIT, "result of " + command);
+    }
+
+    /** The next {@code connection} report: {@code sid}, {@code recovered}, {@code rooms}, {@code data}. */
+    JsonNode awaitConnection() {
+        return process.await(report -> "connection".equals(report.path("type").asString()), WAIT, "a connection");
     }
 
     void send(ObjectNode command) {

@@ -20,14 +20,19 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Three Java nodes (separate Spring Boot applications) on one redis-server, with npm clients on the first two and a
- * Java client on the third: every cluster operation crosses nodes. Run in both adapter modes by its subclasses.
+ * Java client on the third: every cluster operation crosses nodes. Run in every adapter mode by its subclasses, on
+ * one redis-server or on a Redis Cluster ({@link #startOnRedisCluster}).
  */
 abstract class RedisAdapterClusterTestBase {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     static String mode;
+    static String[] nodeProperties;
     static RedisServer redis;
+    static RedisClusterSet redisCluster;
+    /** The redis-server's port, or one node's of the Redis Cluster. */
+    static int redisPort;
     static ClusterNode n1;
     static ClusterNode n2;
     static ClusterNode n3;
@@ -37,12 +42,29 @@ abstract class RedisAdapterClusterTestBase {
     static String bSid;
     static String jSid;
 
-    static void startCluster(String adapterMode) throws Exception {
-        mode = adapterMode;
+    static void startCluster(String adapterMode, String... extraProperties) throws Exception {
         redis = RedisServer.start();
-        n1 = ClusterNode.start("n1", redis.port(), "socketio.adapter.redis.mode=" + mode);
-        n2 = ClusterNode.start("n2", redis.port(), "socketio.adapter.redis.mode=" + mode);
-        n3 = ClusterNode.start("n3", redis.port(), "socketio.adapter.redis.mode=" + mode);
+        startNodes(adapterMode, redis.port(), extraProperties);
+    }
+
+    /** The same nodes on a Redis Cluster of three masters and three replicas ({@code spring.data.redis.cluster.nodes}). */
+    static void startOnRedisCluster(String adapterMode, String... extraProperties) throws Exception {
+        redisCluster = RedisClusterSet.start();
+        List<String> properties = new java.util.ArrayList<>(redisCluster.springProperties());
+        properties.addAll(List.of(extraProperties));
+        startNodes(adapterMode, redisCluster.anyPort(), properties.toArray(String[]::new));
+    }
+
+    private static void startNodes(String adapterMode, int port, String... extraProperties) throws Exception {
+        mode = adapterMode;
+        redisPort = port;
+        List<String> properties = new java.util.ArrayList<>(List.of(extraProperties));
+        properties.add("socketio.adapter.redis.mode=" + mode);
+        String[] all = properties.toArray(String[]::new);
+        nodeProperties = all;
+        n1 = ClusterNode.start("n1", redisPort, all);
+        n2 = ClusterNode.start("n2", redisPort, all);
+        n3 = ClusterNode.start("n3", redisPort, all);
         await().atMost(WAIT).until(() -> n1.io().sockets().adapter().serverCount().get() == 3);
         clients = NodeSocketIoClient.start();
         clients.connect("a", n1.url() + "/", ClusterNode.websocket(), Map.of("question", AckReply.of("a-ack")));
@@ -56,7 +78,7 @@ abstract class RedisAdapterClusterTestBase {
 
     @AfterAll
     static void stopCluster() {
-        ClusterNode.closeAll(j, clients, n1, n2, n3, redis);
+        ClusterNode.closeAll(j, clients, n1, n2, n3, redis, redisCluster);
     }
 
     private static void join(String client, String room) {
@@ -173,7 +195,7 @@ abstract class RedisAdapterClusterTestBase {
 
     @Test
     void aNodeThatStopsIsDroppedFromTheServerCount() throws Exception {
-        try (ClusterNode n4 = ClusterNode.start("n4", redis.port(), "socketio.adapter.redis.mode=" + mode)) {
+        try (ClusterNode n4 = ClusterNode.start("n4", redisPort, nodeProperties)) {
             await().atMost(WAIT).until(() -> n1.io().sockets().adapter().serverCount().get() == 4);
         }
         await().atMost(WAIT).until(() -> n1.io().sockets().adapter().serverCount().get() == 3);

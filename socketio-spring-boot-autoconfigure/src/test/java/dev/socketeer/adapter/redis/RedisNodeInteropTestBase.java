@@ -18,7 +18,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A mixed cluster on one redis-server: two Java nodes and a Node socket.io 4.8 server on
+ * A mixed cluster on one redis-server (or a Redis Cluster): two Java nodes and a Node socket.io 4.8 server on
  * {@code @socket.io/redis-adapter} 8.3, an npm client on each side. Every operation crosses the
  * language boundary in both directions.
  */
@@ -27,6 +27,7 @@ abstract class RedisNodeInteropTestBase {
     static final Duration WAIT = Duration.ofSeconds(10);
 
     static RedisServer redis;
+    static RedisClusterSet redisCluster;
     static ClusterNode n1;
     static ClusterNode n2;
     static NodeRedisServer node;
@@ -39,6 +40,20 @@ abstract class RedisNodeInteropTestBase {
         n1 = ClusterNode.start("n1", redis.port(), "socketio.adapter.redis.mode=" + mode);
         n2 = ClusterNode.start("n2", redis.port(), "socketio.adapter.redis.mode=" + mode);
         node = new NodeRedisServer(redis.port(), mode);
+        connectClients();
+    }
+
+    /** The same on a Redis Cluster of three masters and three replicas; the Node server on an ioredis Cluster. */
+    static void startOnRedisCluster(String mode) throws Exception {
+        redisCluster = RedisClusterSet.start();
+        String nodes = redisCluster.springProperties().get(0);
+        n1 = ClusterNode.start("n1", redisCluster.anyPort(), nodes, "socketio.adapter.redis.mode=" + mode);
+        n2 = ClusterNode.start("n2", redisCluster.anyPort(), nodes, "socketio.adapter.redis.mode=" + mode);
+        node = new NodeRedisServer(redisCluster.nodeSpec(), mode);
+        connectClients();
+    }
+
+    private static void connectClients() {
         await().atMost(WAIT).until(() -> n1.io().sockets().adapter().serverCount().get() == 3);
         clients = NodeSocketIoClient.start();
         clients.connect("jc", n1.url() + "/", ClusterNode.websocket(), Map.of("question", AckReply.of("jc-ack")));
@@ -49,7 +64,7 @@ abstract class RedisNodeInteropTestBase {
 
     @AfterAll
     static void stopCluster() {
-        ClusterNode.closeAll(clients, node, n1, n2, redis);
+        ClusterNode.closeAll(clients, node, n1, n2, redis, redisCluster);
     }
 
     /**

@@ -18,7 +18,7 @@ class HandlersSampleTest {
     @Test
     void annotatedHandlersBindArgumentsAndAnswerAcknowledgements() {
         try (TestApplication app = TestApplication.start(List.of(ChatController.class, FilesController.class, RoomController.class,
-                GlobalErrors.class)); NodeSocketIoClient clients = NodeSocketIoClient.start()) {
+                GlobalErrors.class, EchoController.class, ArenaController.class)); NodeSocketIoClient clients = NodeSocketIoClient.start()) {
             clients.connect("chat", app.url("/chat")).awaitConnect("chat", WAIT);
             assertThat(clients.emitWithAck("chat", "uppercase", WAIT, "shout").get(0).asString()).isEqualTo("SHOUT");
             assertThat(clients.emitWithAck("chat", "chat message", WAIT, Map.of("text", "")).get(0)
@@ -33,8 +33,34 @@ class HandlersSampleTest {
                     .isEqualTo("renamed a.png to b.png");
             assertThat(clients.emitWithAck("files", "list", WAIT).get(0).toString()).isEqualTo("[\"a.png\",\"b.png\"]");
 
+            clients.connect("echo", app.url("/echo")).awaitConnect("echo", WAIT);
+            clients.emit("echo", "echo", "a", new byte[] { 7 });
+            assertThat(clients.awaitEvent("echo", "echo", WAIT).get("args")).hasSize(2);
+            assertThat(clients.emitWithAck("echo", "echo-ack", WAIT, 1, 2, 3)).hasSize(3);
+            assertThat(clients.emitWithAck("echo", "tag", WAIT, "photo-1", "cat", "tabby").get(0).asString())
+                    .isEqualTo("photo-1: cat, tabby");
+            assertThat(clients.emitWithAck("echo", "search", WAIT, "cats").get(0).asString())
+                    .isEqualTo("cats 10 relevance false");
+            assertThat(clients.emitWithAck("echo", "search", WAIT).get(0).get("error").get("message").asString())
+                    .isEqualTo("Argument 0 'text' (String) is required");
+
+            clients.connect("player", app.url("/arena")).awaitConnect("player", WAIT);
+            clients.emit("player", "move", Map.of("x", 1.5, "y", 2));
+            assertThat(clients.emitWithAck("player", "save", WAIT).get(0).asString()).startsWith("arena-");
+
             clients.connect("room", app.url("/room-42"));
             assertThat(clients.awaitEvent("room", "welcome", WAIT).get("args").get(0).asString()).isEqualTo("/room-42");
+        }
+    }
+
+    @Test
+    void anErrorAnswerBeanShapesEveryFailedEventsAnswer() {
+        try (TestApplication app = TestApplication.start(List.of(ChatController.class, ErrorShape.class));
+                NodeSocketIoClient clients = NodeSocketIoClient.start()) {
+            clients.connect("chat", app.url("/chat")).awaitConnect("chat", WAIT);
+            ArrayNode answer = clients.emitWithAck("chat", "chat message", WAIT, Map.of("text", ""));
+            assertThat(answer.get(0).get("code").asString()).isEqualTo("validation");
+            assertThat(answer.get(0).has("error")).isFalse();
         }
     }
 

@@ -18,12 +18,12 @@ class ChatSocketConfiguration {
     @Bean
     SocketIoServerCustomizer chat() {
         return server -> {
-            // Main namespace "/": echo with an acknowledgement.
-            server.onConnection(socket -> socket.on("echo", (args, ack) -> {
+            // Main namespace "/": echo with an acknowledgement; one listener, given the socket, serves every socket.
+            server.sockets().on("echo", (socket, args, ack) -> {
                 if (ack != null) {
                     ack.send(args.toArray());          // the client's callback gets the same arguments
                 }
-            }));
+            });
 
             // A namespace with an authentication middleware and rooms.
             server.of("/chat").use((socket, next) -> {

@@ -2,6 +2,7 @@ package dev.socketeer.guide.outside;
 
 import dev.socketeer.adapter.postgres.PostgresEmitter;
 import dev.socketeer.adapter.redis.RedisEmitter;
+import dev.socketeer.adapter.redis.RedisStreamsEmitter;
 
 class EmitterCommands {
 
@@ -18,5 +19,11 @@ class EmitterCommands {
         emitter.of("/chat").to("room1").emit("message", "hello");
         emitter.in("room1").socketsJoin("room3");
         emitter.serverSideEmit("refresh-cache", "users");
+    }
+
+    void streams(RedisStreamsEmitter emitter) {
+        emitter.of("/chat").to("room1").emit("message", "hello")
+                .thenAccept(offset -> System.out.println("stored as stream entry " + offset));
+        emitter.in("room1").socketsJoin("room3");
     }
 }

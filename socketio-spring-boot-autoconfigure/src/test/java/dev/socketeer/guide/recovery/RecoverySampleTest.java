@@ -22,6 +22,9 @@ class RecoverySampleTest {
             String sid = clients.awaitConnect("player", WAIT).get("sid").asString();
             String player = clients.awaitEvent("player", "welcome", WAIT).get("args").get(0).asString();
 
+            // on the WebSocket: a long-polling client dropped this way only tells the server by its silence, so the
+            // server would still hold the old session when the client is back (the half-open case)
+            clients.awaitUpgrade("player", WAIT);
             clients.closeTransport("player");                  // as a network failure would
 
             var again = clients.awaitConnect("player", WAIT);

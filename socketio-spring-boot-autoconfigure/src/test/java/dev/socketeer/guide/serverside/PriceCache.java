@@ -1,15 +1,16 @@
 package dev.socketeer.guide.serverside;
 
+import dev.socketeer.annotation.OnServerSideEvent;
+import dev.socketeer.annotation.SocketIoController;
 import dev.socketeer.server.SocketIoServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import org.springframework.stereotype.Service;
 import tools.jackson.databind.JsonNode;
 
-@Service
+@SocketIoController
 class PriceCache {
 
     private final Map<String, Long> prices = new ConcurrentHashMap<>();
@@ -17,9 +18,16 @@ class PriceCache {
 
     PriceCache(SocketIoServer server) {
         this.server = server;
-        server.sockets()
-                .onServerSideEmit("price-changed", (args, ack) -> prices.put(args.get(0).asString(), args.get(1).asLong()))
-                .onServerSideEmit("cache-size", (args, ack) -> ack.send(prices.size()));
+    }
+
+    @OnServerSideEvent("price-changed")                           // Node: io.on("price-changed", (product, price) => ...)
+    void priceChanged(String product, long price) {
+        prices.put(product, price);
+    }
+
+    @OnServerSideEvent("cache-size")                              // the return value answers serverSideEmitWithAck
+    int cacheSize() {
+        return prices.size();
     }
 
     void changed(String product, long price) {

@@ -1,0 +1,99 @@
+package dev.socketeer.test;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A test node in a JVM of its own, so that a test can crash it for real: {@link #kill()} is a SIGKILL, no shutdown
+ * hook runs, its connections drop as the kernel closes them. The child is any class on the test class path whose
+ * {@code main} starts a node, then calls {@link #serving(int)} and {@link #liveUntilStdinCloses()}.
+ */
+public final class ForkedNode implements AutoCloseable {
+
+    private static final String PORT_LINE = "NODE-PORT=";
+
+    /** The HTTP port the node serves on. */
+    public final int port;
+    private final Process process;
+
+    private ForkedNode(int port, Process process) {
+        this.port = port;
+        this.process = process;
+    }
+
+    /** Starts {@code mainClass} with {@code args} in a new JVM on the test class path, and waits until it serves. */
+    public static ForkedNode start(Class<?> mainClass, String... args) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
+                System.getProperty("java.class.path"), mainClass.getName()));
+        command.addAll(Arrays.asList(args));
+        Process process;
+        try {
+            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        CompletableFuture<Integer> port = new CompletableFuture<>();
+        StringBuilder output = new StringBuilder();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    if (line.startsWith(PORT_LINE)) {
+                        port.complete(Integer.parseInt(line.substring(PORT_LINE.length()).strip()));
+                    } else if (!port.isDone()) {
+                        output.append(line).append('\n');
+                    }
+                }
+            } catch (IOException e) {
+                // the process is gone
+            }
+            port.completeExceptionally(new IllegalStateException(mainClass.getSimpleName()
+                    + " exited before serving:\n" + output));
+        }, "forked-node-" + mainClass.getSimpleName());
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            return new ForkedNode(port.get(90, TimeUnit.SECONDS), process);
+        } catch (Exception e) {
+            process.destroyForcibly();
+            throw new IllegalStateException("could not start " + mainClass.getSimpleName() + " " + args[0], e);
+        }
+    }
+
+    /** SIGKILL: the node vanishes without a word, as in a crash or an out-of-memory kill. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        kill();
+    }
+
+    /** Called by the child once it serves: tells the test its port. */
+    public static void serving(int port) {
+        System.out.println(PORT_LINE + port);
+        System.out.flush();
+    }
+
+    /** Called by the child: returns when the test's end of the pipe closes (the test JVM ended). */
+    public static void liveUntilStdinCloses() throws IOException {
+        while (System.in.read() >= 0) {
+            // nothing to read but the end
+        }
+    }
+}
