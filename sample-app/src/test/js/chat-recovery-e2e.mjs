@@ -1,23 +1,25 @@
-// Headless-Chromium test of the chat tutorial's last step: the sample chat on three nodes behind a balancer, the Redis
-// adapter in streams mode with connection state recovery (profile "streams"). alice is alone on her node, bob and the
-// third user on the others; alice's node is stopped mid-conversation, the others write while she is away, and her page
-// comes back through the balancer on another node with the same socket id and every message exactly once, in order;
-// the other pages show every message exactly once too, and a late joiner gets the same history.
-// Usage: node chat-recovery-e2e.mjs <balancer url> <chromium executable> <balancer name>
-// Talks to dev.socketeer.sample.ChatRecoveryBrowserTest over stdout/stdin: "[e2e] where <socket id>" is answered
-// with the node that holds the socket ("node1".."node3", or "none"); "[e2e] stop <node>" with "stopped" once that node
-// is closed. With SCREENSHOTS=<dir>, writes <dir>/chat.png. Exits 0 when every step passed, 1 otherwise.
+// Headless-Chromium test of the chat tutorial's last step: the sample chat on three nodes behind nginx with
+// deploy/nginx/socketio.conf as shipped (`hash $remote_addr consistent`), each browser from an address of its own
+// (own-addresses.mjs), the Redis adapter in streams mode with connection state recovery (profile "streams"). alice
+// and dan are on node1, bob on node2, carol on node3. alice is typing when node1 is stopped; bob and carol write while
+// it is down; node1 is started again on its port. dan's page recovers at once through nginx on another node; alice's
+// (offline until node1 is back) recovers on the restarted node1. Both keep their socket id and get every message once,
+// in order; the other pages show every message exactly once too, typing is cleared, the online list right, and a late
+// joiner on the restarted node gets the same history.
+// Usage: node chat-recovery-e2e.mjs <balancer url> <chromium executable> <node1 url> <node2 url> <node3 url>
+// Talks to dev.socketeer.sample.ChatRecoveryBrowserTest through dev.socketeer.sample.BrowserScript: asks
+// "where / <socket id>", "stop node1", "restart node1" on stdout and reads the answers on stdin.
+// With SCREENSHOTS=<dir>, writes <dir>/chat.png. Exits 0 when every step passed, 1 otherwise.
 import { createInterface } from 'node:readline';
 import { chromium } from 'playwright-core';
+import { addressesByNode, awaitRoute, forwarder } from './own-addresses.mjs';
 
-const base = process.argv[2].replace(/\/$/, '');
-const executablePath = process.argv[3] ?? '/usr/bin/chromium';
-const balancer = process.argv[4] ?? 'the balancer';
+const [balancer, executablePath, ...nodeUrls] = process.argv.slice(2);
+const nodes = Object.fromEntries(nodeUrls.map((url, i) => [`node${i + 1}`, url]));
 const screenshots = process.env.SCREENSHOTS;
 const STEP_TIMEOUT = 20_000;
-// alice's page waits this long before it first tries to reconnect (no random jitter): she is away at least that long
-const RECONNECTION_DELAY = 4_000;
-const step = (name) => console.log(`[e2e] ${name}`);
+const started = Date.now();
+const step = (name) => console.log(`[e2e] ${name} (+${((Date.now() - started) / 1000).toFixed(1)} s)`);
 const stdin = createInterface({ input: process.stdin });
 const answers = [];
 const waiting = [];
@@ -33,11 +35,22 @@ const browser = await chromium.launch({
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 let failed = false;
+const forwarders = [];
 const pages = {};
 const traffics = {};
 try {
-  // retry: once, for a page left "connecting…" by a request that got no answer at all (see the catch below)
+  const byNode = await addressesByNode(balancer, nodes, 3);
+  step(`nginx sends ${JSON.stringify(byNode)}`);
+  const homes = { alice: 'node1', dan: 'node1', bob: 'node2', carol: 'node3' };
+  const addresses = { alice: byNode.node1[0], dan: byNode.node1[1], bob: byNode.node2[0], carol: byNode.node3[0],
+    zoe: byNode.node1[2] };
+
+  // a browser (its own context, storage and address) signing in; retry: once, for a page left "connecting…" by a
+  // request that got no answer at all (see the catch below)
   async function join(nickname, retry = true) {
+    const via = await forwarder(balancer, addresses[nickname]);
+    forwarders.push(via);
+    const base = via.url;
     const context = await browser.newContext({ viewport: { width: 900, height: 420 } });
     const page = await context.newPage();
     page.setDefaultTimeout(STEP_TIMEOUT);
@@ -65,16 +78,16 @@ try {
       await page.locator('#status', { hasText: 'connected (' }).waitFor({ timeout: retry ? 15_000 : 45_000 });
     } catch (error) {
       if (!retry || await page.locator('#status').textContent() !== 'connecting…') throw error;
-      // Seen behind HAProxy on the first joins: the polling POST carrying the CONNECT never answered, as the node
-      // stopped reading the keep-alive connection HAProxy reused (Reactor Netty 1.3.6 keep-alive bug, reactor-netty
-      // issue 4361). Not what this test is about: said loudly, and the user joins again, as a person would reload.
+      // Seen behind HAProxy: the polling POST carrying the CONNECT never answered, as the node stopped reading the
+      // keep-alive connection the balancer reused (Reactor Netty 1.3.6 keep-alive bug, reactor-netty issue 4361).
+      // Not what this test is about: said loudly, and the user joins again, as a person would reload.
       console.log(`[e2e] WARN ${nickname}'s page hung connecting; joins again. Its traffic:\n${traffic.join('\n')}`);
       await context.close();
       return join(nickname, false);
     }
     return page;
   }
-  const nodeOf = async (page) => ask(`where ${await page.evaluate(() => socket.id)}`);
+  const nodeOf = async (page) => ask(`where / ${await page.evaluate(() => socket.id)}`);
   // what a page shows: "who: text" per message, in order
   const shown = (page) => page.evaluate(() => [...document.querySelectorAll('#messages li')]
     .map((li) => `${li.querySelector('.who').textContent}: ${li.lastChild.textContent}`));
@@ -97,72 +110,69 @@ try {
     }
   }
 
-  // alice, then two more users on other nodes than hers (a user the balancer puts on alice's node leaves again)
-  await join('alice');
-  const nodes = { alice: await nodeOf(pages.alice) };
-  const others = [];
-  for (const candidate of ['bob', 'carol', 'dan', 'erin', 'frank', 'grace', 'heidi', 'ivan']) {
-    if (others.length === 2) break;
-    const page = await join(candidate);
-    const node = await nodeOf(page);
-    if (node === nodes.alice) {
-      console.log(`[e2e] ${candidate} landed on alice's ${node}: leaves`);
-      await page.context().close();
-      delete pages[candidate];
-    } else {
-      nodes[candidate] = node;
-      others.push(candidate);
-    }
+  for (const [name, home] of Object.entries(homes)) {
+    const node = await nodeOf(await join(name));
+    if (node !== home) throw new Error(`${name} (${addresses[name]}) is on ${node}, nginx sent the address to ${home}`);
   }
-  console.log(`[e2e] nodes ${JSON.stringify(nodes)}`);
-  if (others.length < 2 || nodes.alice === 'none') throw new Error(`users not spread over the nodes: ${JSON.stringify(nodes)}`);
-  const [bob, carol] = others;
-  const names = ['alice', bob, carol];
+  const names = Object.keys(homes);
   for (const name of names) await onlineIs(pages[name], names);
-  step(`three users on ${new Set(Object.values(nodes)).size} nodes behind ${balancer} see each other online`);
+  step(`four users on three nodes behind nginx see each other online: ${JSON.stringify(homes)}`);
 
   await say('alice', 'hello from alice', names);
-  await say(bob, 'hi alice', names);
-  await say(carol, 'hey both', names);
+  await say('bob', 'hi alice', names);
+  await say('carol', 'hey all', names);
+  await say('dan', 'dan here', names);
   step('messages crossed nodes');
 
-  // alice is typing when her node goes away
+  // alice is typing when node1 goes away; her device is offline until node1 is back (so she returns to it), while
+  // dan's page reconnects at once, through nginx, to another node
   await pages.alice.locator('#input').pressSequentially('draft');
-  await pages[bob].locator('#typing', { hasText: 'alice is typing' }).waitFor();
-  const aliceId = await pages.alice.evaluate((delay) => {
-    window.drops = [];
-    socket.on('disconnect', (reason) => window.drops.push(reason));
-    socket.io.reconnectionDelay(delay);
-    socket.io.reconnectionDelayMax(delay);
-    socket.io.randomizationFactor(0);
-    // after that first wait, retry every second (HAProxy answers 503 until its health checks find the node down)
-    socket.io.once('reconnect_attempt', () => socket.io.reconnectionDelay(1_000).reconnectionDelayMax(1_000));
-    return socket.id;
-  }, RECONNECTION_DELAY);
-  const stopped = ask(`stop ${nodes.alice}`);
-  const stoppedAt = Date.now();
-  await pages.alice.waitForFunction(() => window.drops.length > 0);
-  step(`alice's page saw ${nodes.alice} go away (${await pages.alice.evaluate(() => window.drops[0])})`);
-
-  await say(bob, 'alice, are you there?', [bob, carol]);
-  await say(carol, 'she will see this when she is back', [bob, carol]);
-  if (await pages.alice.evaluate(() => socket.connected)) {
-    throw new Error('alice was back before the messages meant for her absence were sent');
+  await pages.bob.locator('#typing', { hasText: 'alice is typing' }).waitFor();
+  const ids = {};
+  for (const name of ['alice', 'dan']) {
+    ids[name] = await pages[name].evaluate(() => {
+      window.drops = [];
+      socket.on('disconnect', (reason) => window.drops.push(reason));
+      return socket.id;
+    });
   }
-  step(`${bob} and ${carol} wrote while alice was away`);
-  if (await stopped !== 'stopped') throw new Error('the test did not stop the node');
+  await pages.alice.context().setOffline(true);
+  await pages.alice.evaluate(() => socket.io.reconnectionDelay(500).reconnectionDelayMax(1_000));
+  const stoppedAt = Date.now();
+  if (await ask('stop node1') !== 'stopped') throw new Error('the test did not stop node1');
+  for (const name of ['alice', 'dan']) await pages[name].waitForFunction(() => window.drops.length > 0);
+  step(`node1 stopped: alice's page saw it go (${await pages.alice.evaluate(() => window.drops[0])})`);
 
-  await pages.alice.locator('#status', { hasText: 'recovered' }).waitFor({ timeout: 60_000 });
-  const id = await pages.alice.evaluate(() => socket.id);
-  if (id !== aliceId) throw new Error(`alice came back as ${id}, not ${aliceId}`);
-  const node = await nodeOf(pages.alice);
-  if (node === nodes.alice || node === 'none') throw new Error(`alice came back on ${node}`);
-  await sees(pages.alice, `${carol}: she will see this when she is back`);
+  await say('bob', 'alice, dan, are you there?', ['bob', 'carol']);
+  await say('carol', 'you will see this when you are back', ['bob', 'carol']);
+  if (await pages.alice.evaluate(() => socket.connected)) throw new Error('alice was back while node1 was down');
+  step('bob and carol wrote while node1 was down');
+  if (await ask('restart node1') !== 'restarted') throw new Error('the test did not restart node1');
+  await say('bob', 'node1 is back', ['bob', 'carol']);
+
+  await pages.dan.locator('#status', { hasText: 'recovered' }).waitFor();
+  const danNode = await nodeOf(pages.dan);
+  if (await pages.dan.evaluate(() => socket.id) !== ids.dan || danNode === 'node1' || danNode === 'none') {
+    throw new Error(`dan came back as ${await pages.dan.evaluate(() => socket.id)} (was ${ids.dan}) on ${danNode}`);
+  }
+  await sees(pages.dan, 'bob: node1 is back');
+  await showsExactly('dan');
+  step(`dan recovered through nginx on ${danNode}: same id, the missed messages once each`);
+
+  // nginx counts node1 as failed for its fail_timeout (10 s) after dan's page found it down
+  await awaitRoute(balancer, nodes, addresses.alice, 'node1');
+  await pages.alice.context().setOffline(false);
+  await pages.alice.locator('#status', { hasText: 'recovered' }).waitFor();
+  const aliceNode = await nodeOf(pages.alice);
+  if (await pages.alice.evaluate(() => socket.id) !== ids.alice || aliceNode !== 'node1') {
+    throw new Error(`alice came back as ${await pages.alice.evaluate(() => socket.id)} (was ${ids.alice}) on ${aliceNode}`);
+  }
+  await sees(pages.alice, 'bob: node1 is back');
   await showsExactly('alice');
-  step(`alice recovered through ${balancer} on ${node} ${((Date.now() - stoppedAt) / 1000).toFixed(1)} s after`
+  step(`alice recovered through nginx on the restarted node1 ${((Date.now() - stoppedAt) / 1000).toFixed(1)} s after`
     + ' the stop: same id, the missed messages once each');
 
-  await pages[bob].waitForFunction(() => document.getElementById('typing').textContent === '');
+  await pages.bob.waitForFunction(() => document.getElementById('typing').textContent === '');
   for (const name of names) await onlineIs(pages[name], names);
   await say('alice', 'back, and I missed nothing', names);
   for (const name of names) await showsExactly(name);
@@ -170,9 +180,10 @@ try {
   if (screenshots) await pages.alice.screenshot({ path: `${screenshots}/chat.png` });
 
   const late = await join('zoe');
+  if (await nodeOf(late) !== 'node1') throw new Error(`zoe is on ${await nodeOf(late)}, not node1`);
   await sees(late, 'alice: back, and I missed nothing');
   await showsExactly('zoe');
-  step('a late joiner gets the same history from Redis');
+  step('a late joiner on the restarted node1 gets the same history from Redis');
 } catch (error) {
   console.error(`[e2e] FAILED: ${error.message}`);
   failed = true;
@@ -187,6 +198,7 @@ try {
   }
 } finally {
   await browser.close();
+  for (const via of forwarders) via.close();
   stdin.close();
 }
 process.exit(failed ? 1 : 0);

@@ -1,48 +1,65 @@
-// Headless-Chromium test of the private-messaging sample on three nodes behind HAProxy (deploy/haproxy/haproxy.cfg,
-// sticky by the cookie HAProxy inserts): four users spread over the nodes by the balancer, messages both ways between
-// users on different nodes, a user's second browser on another node with the same conversation, a reload keeping the
-// session, and a node stopped mid-conversation: its user comes back through the balancer, on another node, with
-// their session and every message.
-// Usage: node private-messaging-balancer-e2e.mjs <balancer url> [chromium executable]
-// Talks to dev.socketeer.sample.PrivateMessagingBrowserTest: prints "[e2e] stop <serverid>" and waits for a line
-// "stopped" on stdin. Exits 0 when every step passed, 1 otherwise.
+// Headless-Chromium test of the private-messaging sample (the guide's part IV) on three nodes behind nginx with
+// deploy/nginx/socketio.conf as shipped (`hash $remote_addr consistent`), each browser from an address of its own
+// (own-addresses.mjs): alice on node1, bob on node2, carol and dave on node3. Messages go both ways between users on
+// different nodes; alice's second browser, on node2, has the same conversations and takes part in them; a reload
+// keeps the session (same user id, messages restored from the Redis store). Then node3 is stopped mid-conversation
+// and started again on its port: carol's page comes back at once through nginx on another node, dave's (offline
+// until node3 is back) on the restarted node3; both with their session and every message sent meanwhile.
+// Usage: node private-messaging-balancer-e2e.mjs <balancer url> <chromium executable> <node1 url> <node2 url> <node3 url>
+// Talks to dev.socketeer.sample.PrivateMessagingBrowserTest through dev.socketeer.sample.BrowserScript: asks
+// "where <namespace> <socket id>", "stop node3", "restart node3" on stdout and reads the answers on stdin.
+// With SCREENSHOTS=<dir>, writes <dir>/private-messaging.png. Exits 0 when every step passed, 1 otherwise.
 import { createInterface } from 'node:readline';
 import { chromium } from 'playwright-core';
+import { addressesByNode, awaitRoute, forwarder } from './own-addresses.mjs';
 
-const base = process.argv[2].replace(/\/$/, '');
-const executablePath = process.argv[3] ?? '/usr/bin/chromium';
+const [balancer, executablePath, ...nodeUrls] = process.argv.slice(2);
+const nodes = Object.fromEntries(nodeUrls.map((url, i) => [`node${i + 1}`, url]));
+const screenshots = process.env.SCREENSHOTS;
 const STEP_TIMEOUT = 20_000;
-const step = (name) => console.log(`[e2e] ${name}`);
+const NAMESPACE = '/private-messaging';
+const started = Date.now();
+const step = (name) => console.log(`[e2e] ${name} (+${((Date.now() - started) / 1000).toFixed(1)} s)`);
 const stdin = createInterface({ input: process.stdin });
-const nextLine = () => new Promise((resolve) => stdin.once('line', resolve));
+const answers = [];
+const waiting = [];
+stdin.on('line', (line) => (waiting.length > 0 ? waiting.shift()(line.trim()) : answers.push(line.trim())));
+const ask = (question) => {
+  console.log(`[e2e] ${question}`);
+  return answers.length > 0 ? Promise.resolve(answers.shift()) : new Promise((resolve) => waiting.push(resolve));
+};
 
 const browser = await chromium.launch({
   executablePath,
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
+const forwarders = [];
+const pages = {};
 let failed = false;
 try {
-  const open = async () => {
-    const context = await browser.newContext();
+  const byNode = await addressesByNode(balancer, nodes, 2);
+  step(`nginx sends ${JSON.stringify(byNode)}`);
+  // a browser (its own context, storage and address), on the node nginx sends that address to
+  async function browse(name, address, sessionID) {
+    const via = await forwarder(balancer, address);
+    forwarders.push(via);
+    const context = await browser.newContext({ viewport: { width: 900, height: 480 } });
+    if (sessionID) await context.addInitScript((id) => localStorage.setItem('sessionID', id), sessionID);
     const page = await context.newPage();
     page.setDefaultTimeout(STEP_TIMEOUT);
-    page.on('pageerror', (error) => { console.error(`[e2e] page error: ${error.message}`); failed = true; });
+    page.on('pageerror', (error) => { console.error(`[e2e] ${name}: page error: ${error.message}`); failed = true; });
+    await page.goto(via.url + '/private-messaging/');
+    pages[name] = page;
     return page;
-  };
-  const serverOf = async (page) => (await page.context().cookies()).find((c) => c.name === 'serverid')?.value;
+  }
+  const where = async (page) => ask(`where ${NAMESPACE} ${await page.evaluate(() => socket.id)}`);
+  const userID = (page) => page.evaluate(() => socket.userID);
   const user = (page, name) => page.locator('#users li', { has: page.locator('.name', { hasText: new RegExp(`^${name}$`) }) });
   const isOnline = (page, name, online) => page.waitForFunction(([n, o]) => [...document.querySelectorAll('#users li')]
     .some((li) => li.querySelector('.name').textContent === n && li.classList.contains(o ? 'online' : 'offline')),
   [name, online]);
-  async function login(username) {
-    const page = await open();
-    await page.goto(base + '/private-messaging/');
-    await page.fill('#username', username);
-    await page.click('#login button');
-    await page.locator('#users li', { hasText: `${username} (yourself)` }).waitFor();
-    return page;
-  }
+  const selfIs = (page, name, online) => isOnline(page, `${name} (yourself)`, online);
   async function send(page, to, text) {
     await user(page, to).click();
     await page.fill('#input', text);
@@ -51,18 +68,21 @@ try {
   const sees = (page, peer, text) => user(page, peer).click().then(() =>
     page.locator('#messages li', { hasText: text }).waitFor());
 
-  const names = ['alice', 'bob', 'carol', 'dave'];
-  const pages = {};
-  for (const name of names) pages[name] = await login(name);
-  const servers = {};
-  for (const name of names) servers[name] = await serverOf(pages[name]);
-  console.log(`[e2e] servers ${JSON.stringify(servers)}`);
-  if (new Set(Object.values(servers)).size < 3) throw new Error(`users not spread over three nodes: ${JSON.stringify(servers)}`);
+  const homes = { alice: 'node1', bob: 'node2', carol: 'node3', dave: 'node3' };
+  const addresses = { alice: byNode.node1[0], bob: byNode.node2[0], carol: byNode.node3[0], dave: byNode.node3[1] };
+  for (const [name, home] of Object.entries(homes)) {
+    const page = await browse(name, addresses[name]);
+    await page.fill('#username', name);
+    await page.click('#login button');
+    await selfIs(page, name, true);
+    const node = await where(page);
+    if (node !== home) throw new Error(`${name} (${addresses[name]}) is on ${node}, nginx sent the address to ${home}`);
+  }
+  const names = Object.keys(homes);
   for (const name of names) for (const other of names) if (other !== name) await isOnline(pages[name], other, true);
-  step('four users on three nodes see each other online');
+  step(`four users on three nodes behind nginx see each other online: ${JSON.stringify(homes)}`);
 
-  // every pair on different nodes talks, both ways
-  for (const [a, b] of [['alice', 'bob'], ['bob', 'carol'], ['carol', 'dave'], ['dave', 'alice']]) {
+  for (const [a, b] of [['alice', 'bob'], ['bob', 'carol'], ['carol', 'alice'], ['dave', 'alice'], ['dave', 'bob']]) {
     await send(pages[a], b, `${a} to ${b}`);
     await sees(pages[b], a, `${a} to ${b}`);
     await send(pages[b], a, `${b} to ${a}`);
@@ -70,56 +90,89 @@ try {
   }
   step('messages crossed nodes both ways');
 
-  // alice in a second browser: the balancer gives it its own node
+  // alice's second browser (another device with her session) comes from another address, which nginx sends to node2
+  const aliceID = await userID(pages.alice);
   const sessionID = await pages.alice.evaluate(() => localStorage.getItem('sessionID'));
-  let alice2;
-  for (let attempt = 0; attempt < 6; attempt++) {
-    alice2 = await open();
-    await alice2.goto(base + '/private-messaging/');
-    if (await serverOf(alice2) !== servers.alice) break;
-    await alice2.context().close();
+  const alice2 = await browse('alice2', byNode.node2[1], sessionID);
+  await selfIs(alice2, 'alice', true);
+  if (await where(alice2) !== 'node2' || await userID(alice2) !== aliceID) {
+    throw new Error(`alice's second browser is ${await userID(alice2)} on ${await where(alice2)}`);
   }
-  await alice2.evaluate((id) => localStorage.setItem('sessionID', id), sessionID);
-  await alice2.reload();
-  await alice2.locator('#users li', { hasText: 'alice (yourself)' }).waitFor();
-  await sees(alice2, 'bob', 'bob to alice');
-  await sees(alice2, 'dave', 'dave to alice');
-  step(`alice's second browser (${await serverOf(alice2)}, first on ${servers.alice}) has the same conversations`);
+  for (const peer of ['bob', 'carol', 'dave']) await sees(alice2, peer, `${peer} to alice`);
+  await sees(alice2, 'bob', 'alice to bob');
+  await send(alice2, 'bob', 'alice again, from her other browser');
+  await sees(pages.bob, 'alice', 'alice again, from her other browser');
+  await sees(pages.alice, 'bob', 'alice again, from her other browser');
+  await send(pages.bob, 'alice', 'bob to both of alice\'s browsers');
+  await sees(pages.alice, 'bob', 'bob to both of alice\'s browsers');
+  await sees(alice2, 'bob', 'bob to both of alice\'s browsers');
+  step('alice\'s second browser (node2, her first on node1) has the same conversations and takes part in them');
 
+  const bobID = await userID(pages.bob);
   await pages.bob.reload();
-  await pages.bob.locator('#users li', { hasText: 'bob (yourself)' }).waitFor();
-  await sees(pages.bob, 'alice', 'alice to bob');
-  step('a reload keeps the session and the messages');
+  await selfIs(pages.bob, 'bob', true);
+  if (await userID(pages.bob) !== bobID) throw new Error(`bob came back as ${await userID(pages.bob)}, not ${bobID}`);
+  for (const text of ['alice to bob', 'bob to alice', 'alice again, from her other browser']) await sees(pages.bob, 'alice', text);
+  await sees(pages.bob, 'dave', 'dave to bob');
+  step('a reload keeps the session: the same user id, the messages restored from the store');
+  if (screenshots) {
+    await sees(pages.alice, 'bob', 'bob to both of alice\'s browsers');
+    await pages.alice.screenshot({ path: `${screenshots}/private-messaging.png` });
+  }
 
-  // dave's node goes away mid-conversation; a message for dave is sent while dave is reconnecting
-  const doomed = servers.dave;
-  const daveTraffic = [];
-  pages.dave.on('response', (r) => { if (r.url().includes('/socket.io/')) daveTraffic.push(`${r.status()} ${r.url().replace(base, '')}`); });
-  pages.dave.on('requestfailed', (r) => daveTraffic.push(`failed ${r.failure()?.errorText} ${r.url().replace(base, '')}`));
-  pages.dave.on('websocket', (ws) => { daveTraffic.push(`ws ${ws.url().replace(base, '')}`); ws.on('close', () => daveTraffic.push('ws closed')); });
-  process.on('exit', () => { if (failed) console.log(`[e2e] dave's traffic after the stop:\n${daveTraffic.slice(-40).join('\n')}`); });
-  console.log(`[e2e] stop ${doomed}`);
-  if ((await nextLine()).trim() !== 'stopped') throw new Error('the test did not stop the node');
-  const sender = names.find((name) => name !== 'dave' && servers[name] !== doomed);
-  await send(pages[sender], 'dave', `${sender} to dave while his node is down`);
-  const selfIs = (online) => pages.dave.waitForFunction((o) => [...document.querySelectorAll('#users li')]
-    .some((li) => li.querySelector('.name').textContent === 'dave (yourself)'
-      && li.classList.contains(o ? 'online' : 'offline')), online, { timeout: 60_000 });
-  await selfIs(false);
-  step('dave\'s page saw its node go away');
-  await selfIs(true);
-  step(`dave's page reconnected through the balancer, now on ${await serverOf(pages.dave)}`);
-  await isOnline(pages[sender], 'dave', true);
-  await sees(pages.dave, sender, `${sender} to dave while his node is down`);
-  await sees(pages.dave, 'carol', 'carol to dave');
-  await send(pages.dave, sender, 'dave is back');
-  await sees(pages[sender], 'dave', 'dave is back');
-  step(`dave came back through the balancer without ${doomed}, with his session and every message`);
+  // node3 goes away mid-conversation. dave's device is offline until node3 is back (so he returns to it); carol's
+  // page reconnects at once, through nginx, to another node
+  for (const name of ['carol', 'dave']) await pages[name].evaluate(() => { window.drops = 0; socket.on('disconnect', () => window.drops++); });
+  await pages.dave.context().setOffline(true);
+  await pages.dave.evaluate(() => socket.io.reconnectionDelay(500).reconnectionDelayMax(1_000));
+  const carolID = await userID(pages.carol);
+  const daveID = await userID(pages.dave);
+  if (await ask('stop node3') !== 'stopped') throw new Error('the test did not stop node3');
+  await send(pages.alice, 'carol', 'alice to carol while node3 is down');
+  await send(pages.alice, 'dave', 'alice to dave while node3 is down');
+  await send(pages.bob, 'dave', 'bob to dave while node3 is down');
+  await pages.dave.waitForFunction(() => window.drops > 0);
+  await selfIs(pages.dave, 'dave', false);
+  step('node3 stopped: dave\'s page shows him offline; messages sent to carol and dave');
+  await pages.carol.waitForFunction(() => window.drops > 0 && socket.connected);
+  await selfIs(pages.carol, 'carol', true);
+  const carolNode = await where(pages.carol);
+  if (carolNode === 'node3' || carolNode === 'none' || await userID(pages.carol) !== carolID) {
+    throw new Error(`carol came back as ${await userID(pages.carol)} on ${carolNode}`);
+  }
+  await sees(pages.carol, 'alice', 'alice to carol while node3 is down');
+  await sees(pages.carol, 'bob', 'bob to carol');
+  step(`carol came back through nginx on ${carolNode} with her session and every message`);
+
+  if (await ask('restart node3') !== 'restarted') throw new Error('the test did not restart node3');
+  // nginx counts node3 as failed for its fail_timeout (10 s) after carol's page found it down
+  await awaitRoute(balancer, nodes, addresses.dave, 'node3');
+  await pages.dave.context().setOffline(false);
+  await selfIs(pages.dave, 'dave', true);
+  const daveNode = await where(pages.dave);
+  if (daveNode !== 'node3' || await userID(pages.dave) !== daveID) {
+    throw new Error(`dave came back as ${await userID(pages.dave)} on ${daveNode}`);
+  }
+  await isOnline(pages.alice, 'dave', true);
+  await sees(pages.dave, 'alice', 'alice to dave while node3 is down');
+  await sees(pages.dave, 'bob', 'bob to dave while node3 is down');
+  await sees(pages.dave, 'alice', 'dave to alice');
+  await send(pages.dave, 'carol', 'dave, back on node3, to carol');
+  await sees(pages.carol, 'dave', 'dave, back on node3, to carol');
+  await send(pages.carol, 'dave', 'carol to dave, after the restart');
+  await sees(pages.dave, 'carol', 'carol to dave, after the restart');
+  step('dave came back through nginx on the restarted node3 with his session and every message');
 } catch (error) {
   console.error(`[e2e] FAILED: ${error.message}`);
   failed = true;
+  for (const [name, page] of Object.entries(pages)) {
+    const seen = await page.evaluate(() => `${document.getElementById('users')?.innerText.replaceAll('\n', ' / ')}`
+      + ` | ${document.getElementById('messages')?.innerText.replaceAll('\n', ' / ')}`).catch((e) => e.message);
+    console.error(`[e2e] ${name} shows ${seen}`);
+  }
 } finally {
   await browser.close();
+  for (const via of forwarders) via.close();
   stdin.close();
 }
 process.exit(failed ? 1 : 0);

@@ -10,7 +10,6 @@ const [url1, url2, url3] = process.argv.slice(2, 5);
 const executablePath = process.argv[5] ?? '/usr/bin/chromium';
 const STEP_TIMEOUT = 10_000;
 const step = (name) => console.log(`[e2e] ${name}`);
-const screenshots = process.env.SCREENSHOTS;
 
 const browser = await chromium.launch({
   executablePath,
@@ -74,7 +73,6 @@ try {
   await alice.locator('#messages li', { hasText: 'hi alice' }).waitFor();
   await alice2.locator('#messages li', { hasText: 'hi alice' }).waitFor();
   step('bob\'s answer reached both of alice\'s tabs');
-  if (screenshots) await alice.screenshot({ path: `${screenshots}/private-messaging.png` });
 
   await bob.reload();
   await bob.locator('#users li', { hasText: 'bob (yourself)' }).waitFor();

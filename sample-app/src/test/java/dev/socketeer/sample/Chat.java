@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.json.JSONArray;
 import org.json.JSONException;
 import org.json.JSONObject;
@@ -37,10 +38,14 @@ final class Chat {
 
     /**
      * A node with its own Reactor Netty event loops, so that stopping it (as a node going away) does not stop the
-     * global loops that the other nodes of the same test JVM share.
+     * global loops that the other nodes of the same test JVM share. On a free port unless the arguments give
+     * {@code --server.port}.
      */
     static ConfigurableApplicationContext startIsolated(String... args) {
-        List<String> all = new ArrayList<>(List.of("--server.port=0", "--spring.main.banner-mode=off"));
+        List<String> all = new ArrayList<>(List.of("--spring.main.banner-mode=off"));
+        if (Stream.of(args).noneMatch(arg -> arg.startsWith("--server.port="))) {
+            all.add("--server.port=0");
+        }
         all.addAll(List.of(args));
         return new SpringApplicationBuilder(SampleApplication.class)
                 .initializers(context -> ((GenericApplicationContext) context).registerBean("reactorResourceFactory",
