@@ -18,7 +18,10 @@ import tools.jackson.databind.JsonNode;
  * (the Redis streams adapter: stream entry ids; the Postgres adapter: event row ids). While the storage is read, the
  * broadcasts delivered here for the session's rooms are kept by offset and merged with what was read ({@link #ready});
  * once the session is handed to the new socket, later ones wait (encoded) until the socket is connected, except those
- * the replay already holds; then they are written ({@link #goLive}), and the socket gets everything else directly.
+ * the replay already holds; then they are written ({@link #goLive}), and the socket gets everything else directly,
+ * still without those the replay held: this server may deliver a stored event after the replay read it (its reader
+ * was behind the storage). The adapter keeps offering broadcasts until the hand-over is {@link #settled} (a delivery
+ * at or past the last replayed offset), and decides once per broadcast whether a socket gets it here or directly.
  *
  * @param <K> the offset type, ordered as the storage orders its events
  */
@@ -28,10 +31,14 @@ public final class RecoveryHandOver<K> {
     private final String sid;
     private final List<String> rooms;
     private final TreeMap<K, List<Object>> captured;
+    private final Comparator<? super K> order;
     private final List<List<Object>> capturedWithoutOffset = new ArrayList<>();
     private final List<Held> held = new ArrayList<>();
     private Set<K> replayed;
-    private boolean live;
+    /** The highest offset replayed ({@code null}: none). */
+    private K lastReplayed;
+    private volatile boolean live;
+    private volatile boolean settled;
 
     /** @param order how the storage orders offsets ({@code null}: their natural order) */
     public RecoveryHandOver(LocalNamespace namespace, String sid, List<String> rooms, Comparator<? super K> order) {
@@ -39,6 +46,12 @@ public final class RecoveryHandOver<K> {
         this.sid = sid;
         this.rooms = rooms;
         this.captured = new TreeMap<>(order);
+        this.order = order;
+    }
+
+    /** The id of the socket the session is handed to. */
+    public String sid() {
+        return sid;
     }
 
     /** The rooms the session was in, which decide whether a broadcast concerns it. */
@@ -49,6 +62,9 @@ public final class RecoveryHandOver<K> {
     /** A broadcast delivered here for the session's rooms, with its offset ({@code null}: stored without one). */
     public synchronized void offer(Packet packet, List<EngineMessage> messages, K offset, BroadcastFlags flags) {
         if (live) {
+            if (offset != null && replayed.contains(offset)) {
+                return; // replayed already: this server's delivery of it came late
+            }
             LocalSocket socket = namespace.socket(sid);
             if (socket != null) {
                 socket.notifyOutgoing(packet);
@@ -71,6 +87,7 @@ public final class RecoveryHandOver<K> {
     public synchronized List<List<Object>> ready(TreeMap<K, List<Object>> fromStorage) {
         captured.forEach(fromStorage::putIfAbsent);
         replayed = new HashSet<>(fromStorage.keySet());
+        lastReplayed = fromStorage.isEmpty() ? null : fromStorage.lastKey();
         List<List<Object>> packets = new ArrayList<>(fromStorage.values());
         packets.addAll(capturedWithoutOffset);
         captured.clear();
@@ -86,6 +103,23 @@ public final class RecoveryHandOver<K> {
         }
         held.clear();
         live = true;
+    }
+
+    /**
+     * Whether the socket is connected and this server's deliveries have reached {@code position} at or past the last
+     * replayed offset: then it may get broadcasts directly, the hand-over is over ({@code position} {@code null}:
+     * unknown, not yet unless nothing was replayed). Once true, stays true.
+     */
+    public synchronized boolean settled(K position) {
+        if (!settled && live && (lastReplayed == null || position != null && compare(position, lastReplayed) >= 0)) {
+            settled = true;
+        }
+        return settled;
+    }
+
+    @SuppressWarnings("unchecked")
+    private int compare(K a, K b) {
+        return order != null ? order.compare(a, b) : ((Comparable<? super K>) a).compareTo(b);
     }
 
     /** An event packet's arguments as a new mutable list (its data is a JSON array or a list). */

@@ -13,7 +13,6 @@ import dev.socketeer.adapter.cluster.ClusterMessage.Broadcast;
 import dev.socketeer.adapter.cluster.ClusterMessageCodec;
 import dev.socketeer.adapter.cluster.MsgPack;
 import dev.socketeer.adapter.cluster.RecoveryHandOver;
-import dev.socketeer.protocol.engineio.EngineMessage;
 import dev.socketeer.protocol.socketio.Packet;
 import dev.socketeer.protocol.socketio.PacketType;
 import io.lettuce.core.Limit;
@@ -253,29 +252,8 @@ final class RedisStreamsAdapter extends ClusterAdapter {
         return packet.withData(Collections.unmodifiableList(data));
     }
 
-    /** Local delivery: sockets being restored get the packet through their hand-over, the others at once. */
     private void deliver(Packet packet, BroadcastOptions options, String offset) {
-        if (restoring.isEmpty()) {
-            localBroadcast(packet, options);
-            return;
-        }
-        List<EngineMessage> messages = toMessages(packet);
-        BroadcastFlags flags = options.flags();
-        int[] count = new int[1];
-        namespace.fanOut(() -> forEachMatching(options, socket -> {
-            if (restoring.containsKey(socket.id())) {
-                return;
-            }
-            count[0]++;
-            socket.notifyOutgoing(packet);
-            socket.write(messages, flags.isVolatile(), flags.compress());
-        }));
-        namespace.broadcastDelivered(count[0]);
-        for (RecoveryHandOver<String> session : restoring.values()) {
-            if (shouldInclude(session.rooms(), options)) {
-                session.offer(packet, messages, offset, flags);
-            }
-        }
+        deliver(packet, options, offset, restoring);
     }
 
     // ---- rooms
@@ -294,7 +272,9 @@ final class RedisStreamsAdapter extends ClusterAdapter {
             LocalSocket socket = session == null ? null : namespace.socket(id);
             if (socket != null) {
                 session.goLive(socket);
-                restoring.remove(id, session);
+                if (session.settled(reader.position())) {
+                    restoring.remove(id, session);
+                }
             }
         }
         return done;
