@@ -229,10 +229,10 @@ public abstract class ClusterAdapter extends InMemoryAdapter implements AdapterH
     }
 
     /**
-     * Local delivery while sessions are being restored here ({@link RecoveryHandOver}): each hand-over concerned gets
-     * the packet, and its socket gets nothing directly. Which sockets get it through their hand-over is decided once,
-     * before the others are written to, so that a socket whose hand-over ends meanwhile gets the packet once, never
-     * twice or not at all. A hand-over this delivery settles ends.
+     * Local delivery while sessions are being restored here ({@link RecoveryHandOver}): each hand-over is offered the
+     * packet first, and the sockets whose hand-over deals with it get nothing directly. That is decided once per
+     * socket, before the others are written to, so that a socket whose hand-over ends meanwhile gets the packet once,
+     * never twice or not at all. A hand-over this delivery settles ends.
      *
      * @param offset where the packet is stored ({@code null}: nowhere)
      */
@@ -246,8 +246,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter implements AdapterH
         BroadcastFlags flags = options.flags();
         Set<String> handedOver = new HashSet<>();
         for (RecoveryHandOver<K> session : handOvers.values()) {
-            if (shouldInclude(session.rooms(), options)) {
-                session.offer(packet, messages, offset, flags);
+            if (session.offer(packet, messages, offset, flags, shouldInclude(session.rooms(), options))) {
                 handedOver.add(session.sid());
             }
             if (offset != null && session.settled(offset)) {

@@ -420,7 +420,7 @@ final class PostgresAdapter extends ClusterAdapterWithHeartbeat {
         String sid = stored.path("sid").asString();
         List<String> rooms = new ArrayList<>();
         stored.path("rooms").forEach(room -> rooms.add(room.asString()));
-        RecoveryHandOver<Long> session = new RecoveryHandOver<>(namespace, sid, rooms, null);
+        RecoveryHandOver<Long> session = new RecoveryHandOver<>(sid, rooms, null);
         restoring.put(sid, session);
         return store.eventsAfter(namespace.name(), from, rooms).handle((events, error) -> {
             if (error != null || events.size() > PostgresRecoveryStore.MAX_REPLAY) {

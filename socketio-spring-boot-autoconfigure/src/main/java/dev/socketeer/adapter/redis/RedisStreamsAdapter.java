@@ -382,7 +382,7 @@ final class RedisStreamsAdapter extends ClusterAdapter {
         String sid = stored.path("sid").asString();
         List<String> rooms = new ArrayList<>();
         stored.path("rooms").forEach(room -> rooms.add(room.asString()));
-        RecoveryHandOver<String> session = new RecoveryHandOver<>(namespace, sid, rooms, ID_ORDER);
+        RecoveryHandOver<String> session = new RecoveryHandOver<>(sid, rooms, ID_ORDER);
         restoring.put(sid, session);
         TreeMap<String, List<Object>> missed = new TreeMap<>(ID_ORDER);
         return scan(from, rooms, missed, 0).handle((done, error) -> {

@@ -36,7 +36,7 @@ public abstract class RollingRestartRecoveryTestBase {
     protected static final int ROOMS = 30;
     /** One tick every this many microseconds, to the rooms in turn: 200 broadcasts per second. */
     private static final long TICK_MICROS = 5_000;
-    private static final Duration DWELL = Duration.ofMillis(1500);
+    private static final Duration DWELL = Duration.ofMillis(1000);
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final List<String> NAMES = List.of("n1", "n2", "n3");
 
