@@ -107,6 +107,11 @@ public final class RecoveryHandOver<K> {
         live = true;
     }
 
+    /** Whether the new socket is connected (its state is its own from then on: rooms, data). */
+    public boolean isLive() {
+        return live;
+    }
+
     /**
      * Whether the socket is connected and this server's deliveries have reached {@code position} at or past the last
      * replayed offset: then it may get broadcasts directly, the hand-over is over ({@code position} {@code null}:

@@ -331,7 +331,8 @@ final class PostgresAdapter extends ClusterAdapterWithHeartbeat {
         for (Map.Entry<String, Checkpoint> entry : live.entrySet()) {
             String sid = entry.getKey();
             LocalSocket socket = namespace.socket(sid);
-            if (socket == null || socket.pid() == null || restoring.containsKey(sid)) {
+            RecoveryHandOver<Long> handOver = restoring.get(sid);
+            if (socket == null || socket.pid() == null || handOver != null && !handOver.isLive()) {
                 continue;
             }
             SocketDetails details = socket.details();

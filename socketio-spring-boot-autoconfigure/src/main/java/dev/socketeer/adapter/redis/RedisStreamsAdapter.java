@@ -108,7 +108,7 @@ final class RedisStreamsAdapter extends ClusterAdapter {
         this.recovery = namespace.maxDisconnectionDuration();
         this.onClose = onClose;
         this.checkpoints = recovery == null ? null : new RedisSessionCheckpoints(namespace, redis,
-                streams.sessionKeyPrefix(), recovery, this::sessionValue, restoring::containsKey, sessionWrites);
+                streams.sessionKeyPrefix(), recovery, this::sessionValue, this::notConnectedYet, sessionWrites);
     }
 
     @Override
@@ -254,6 +254,12 @@ final class RedisStreamsAdapter extends ClusterAdapter {
 
     private void deliver(Packet packet, BroadcastOptions options, String offset) {
         deliver(packet, options, offset, restoring);
+    }
+
+    /** Whether the socket's session is being restored here and the socket is not connected yet. */
+    private boolean notConnectedYet(String sid) {
+        RecoveryHandOver<String> session = restoring.get(sid);
+        return session != null && !session.isLive();
     }
 
     // ---- rooms
