@@ -56,6 +56,12 @@ SERVERS = {
                             "cmd": lambda port, extra: ["java", *JVM_OPTS, "-cp", cp("socketeer-app"),
                                                         "dev.socketeer.bench.annotated.AnnotatedBenchApplication",
                                                         *extra]},
+    # the annotated app with its blocking handlers on Reactor's bounded elastic scheduler (the executor before the
+    # bounded pool), for an A/B of the two
+    "socketeer-annotated-elastic": {"kind": "jvm", "polling": True,
+                                    "cmd": lambda port, extra: ["java", *JVM_OPTS, "-cp", cp("socketeer-app"),
+                                                                "dev.socketeer.bench.annotated.AnnotatedBenchApplication",
+                                                                "--bench.executor=elastic", *extra]},
     "socketeer-nonblocking": {"kind": "jvm", "polling": True,
                               "cmd": lambda port, extra: ["java", *JVM_OPTS, "-cp", cp("socketeer-app"),
                                                           "dev.socketeer.bench.annotated.AnnotatedBenchApplication",

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # CPU profile of a server under one load scenario, in steady state, with async-profiler (kernel frames included).
-#   benchmarks/profile.sh single|cross|floor|node [scenario] [clients]
+#   benchmarks/profile.sh single|annotated|cross|floor|node [scenario] [clients]
 #     single  the Socketeer bench app, in-memory adapter
+#     annotated  the same handlers as an annotated controller (blocking by default; ANNOTATED_ARGS adds properties,
+#             e.g. --socketio.handler.non-blocking-by-default=true)
 #     cross   two Socketeer nodes and a Redis (free ports), broadcasts from the first node
 #     floor   the bare Reactor Netty floor;  node  Node socket.io (measured, not profiled)
 #   scenario: fanout-max (default), fanout-fixed, ack, poll-ack (N long-polling clients, at most 9000, 200 of
@@ -15,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 B=$(pwd)/benchmarks
-MODE=${1:?single, cross, floor or node}; SCEN=${2:-fanout-max}; N=${3:-10000}
+MODE=${1:?single, annotated, cross, floor or node}; SCEN=${2:-fanout-max}; N=${3:-10000}
 WARM=${WARM:-14}; PROFILED=${SECONDS_PROFILED:-10}; EVENT=${EVENT:-cpu}
 OUT=$B/target/profile/$MODE-$SCEN-$(date +%H%M%S); mkdir -p "$OUT"
 AP=$B/target/async-profiler/linux-x64/libasyncProfiler.so
@@ -50,6 +52,11 @@ case $MODE in
     done ;;
   single)
     java "${JOPTS[@]}" -cp "$CP" dev.socketeer.bench.app.BenchApplication --server.port=$P1 > "$OUT/server.log" 2>&1 &
+    pids+=($!); urls+=("http://127.0.0.1:$P1/socket.io/") ;;
+  annotated)
+    # shellcheck disable=SC2086
+    java "${JOPTS[@]}" -cp "$CP" dev.socketeer.bench.annotated.AnnotatedBenchApplication --server.port=$P1 \
+      ${ANNOTATED_ARGS:-} > "$OUT/server.log" 2>&1 &
     pids+=($!); urls+=("http://127.0.0.1:$P1/socket.io/") ;;
   floor)
     PORT=$P1 java "${JOPTS[@]}" -cp "$B/floor/target/classes:$B/floor/target/lib/*" dev.socketeer.bench.floor.FloorServer \

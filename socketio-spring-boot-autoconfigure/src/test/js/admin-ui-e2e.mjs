@@ -1,6 +1,7 @@
 // Headless-Chromium test of the Admin UI served by a Socketeer node (dev.socketeer.adapter.redis.AdminUiBrowserTest):
-// opens the UI at <base>/socket.io-admin/, logs in, checks that the servers page lists every server id given, that
-// the sockets page lists every socket id given, and joins the last socket to room "from-ui" from its details page.
+// opens the UI at <base>/socket.io-admin/, logs in, checks that the servers page lists every server id given and the
+// dashboard counts them all healthy, that the sockets page lists every socket id given, and joins the last socket to
+// room "from-ui" from its details page.
 // Screenshots (dashboard, servers, sockets, socket) go to <screenshot dir>.
 // Usage: node admin-ui-e2e.mjs <base url> <password> <server ids, comma-separated> <socket ids, comma-separated>
 //        <screenshot dir> [chromium executable]
@@ -52,6 +53,12 @@ try {
   await page.screenshot({ path: `${shots}/admin-ui-servers.png` });
 
   await page.goto(`${base}/socket.io-admin/#/`);
+  // the dashboard's Servers card: every server counted as healthy
+  await page.waitForFunction((count) => [...document.querySelectorAll('tr')].some((row) => {
+    const cells = [...row.querySelectorAll('td')].map((cell) => cell.innerText.trim());
+    return cells.length >= 2 && cells[0].toUpperCase() === 'HEALTHY' && cells[1].split(/\s+/)[0] === String(count);
+  }), servers.length, { timeout: STEP_TIMEOUT });
+  step(`dashboard counts ${servers.length} healthy servers`);
   await page.waitForTimeout(2_500); // another round of server_stats for the charts
   await page.screenshot({ path: `${shots}/admin-ui-dashboard.png` });
 

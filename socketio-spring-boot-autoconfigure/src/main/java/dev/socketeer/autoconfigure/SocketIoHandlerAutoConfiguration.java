@@ -39,10 +39,10 @@ public class SocketIoHandlerAutoConfiguration {
                 }
                 yield HandlerExecutor.virtualThreads();
             }
-            case BOUNDED -> HandlerExecutor.boundedElastic(properties.getBounded().getMaxThreads(),
+            case BOUNDED -> HandlerExecutor.bounded(properties.getBounded().getMaxThreads(),
                     properties.getBounded().getMaxQueuedTasks());
             case AUTO -> HandlerExecutor.virtualThreadsAvailable() ? HandlerExecutor.virtualThreads()
-                    : HandlerExecutor.boundedElastic(properties.getBounded().getMaxThreads(),
+                    : HandlerExecutor.bounded(properties.getBounded().getMaxThreads(),
                             properties.getBounded().getMaxQueuedTasks());
         };
     }

@@ -52,15 +52,15 @@ public class SocketIoHandlerProperties {
 
     /** The executors of blocking handler methods. */
     public enum ExecutorType {
-        /** Virtual threads when the JVM has them (Java 21+), else a bounded elastic pool. */
+        /** Virtual threads when the JVM has them (Java 21+), else a bounded pool of platform threads. */
         AUTO,
         /** One virtual thread per task; needs Java 21+. */
         VIRTUAL,
-        /** A bounded elastic pool of platform threads. */
+        /** A bounded pool of platform threads. */
         BOUNDED
     }
 
-    /** The bounded elastic pool ({@code socketio.handler.executor=bounded}, or auto before Java 21). */
+    /** The bounded pool of platform threads ({@code socketio.handler.executor=bounded}, or auto before Java 21). */
     public static class Bounded {
 
         /** Most threads of the pool. */

@@ -2,9 +2,12 @@ package dev.socketeer.handler;
 
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.springframework.core.task.VirtualThreadTaskExecutor;
-import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -39,19 +42,32 @@ public final class HandlerExecutor implements AutoCloseable {
     }
 
     /**
-     * A bounded elastic pool (Reactor's {@code boundedElastic}) of platform threads named {@code socketio-handler-N}:
-     * at most {@code maxThreads} threads, idle ones retired after 60 s, at most {@code maxQueuedTasks} waiting tasks.
+     * A bounded pool of platform daemon threads named {@code socketio-handler-N}: at most {@code maxThreads} threads,
+     * each retired after 60 s without work, and one queue of at most {@code maxQueuedTasks} waiting tasks (a task
+     * over that is rejected). One shared queue, not a queue per thread: a thread that finishes a task takes the next
+     * waiting one without going to sleep, so under load events are handed over without waking a thread for each
+     * (Reactor's {@code boundedElastic}, a queue per thread, woke one for nearly every event).
      */
-    public static HandlerExecutor boundedElastic(int maxThreads, int maxQueuedTasks) {
-        Scheduler scheduler = Schedulers.newBoundedElastic(maxThreads, maxQueuedTasks, "socketio-handler", 60, true);
-        return new HandlerExecutor(scheduler::schedule, scheduler::dispose,
-                "bounded elastic (" + maxThreads + " threads, " + maxQueuedTasks + " queued tasks)");
+    public static HandlerExecutor bounded(int maxThreads, int maxQueuedTasks) {
+        AtomicInteger created = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(maxThreads, maxThreads, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(maxQueuedTasks), task -> {
+                    Thread thread = new Thread(task, "socketio-handler-" + created.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return new HandlerExecutor(pool, pool::shutdown,
+                "bounded (" + maxThreads + " threads, " + maxQueuedTasks + " queued tasks)");
     }
 
-    /** Virtual threads when available, else {@link #boundedElastic} with Reactor's default sizes. */
+    /**
+     * Virtual threads when available, else {@link #bounded} with the sizes of Reactor's {@code boundedElastic}
+     * (10 threads per core, 100,000 queued tasks).
+     */
     public static HandlerExecutor auto() {
         return virtualThreadsAvailable() ? virtualThreads()
-                : boundedElastic(Schedulers.DEFAULT_BOUNDED_ELASTIC_SIZE, Schedulers.DEFAULT_BOUNDED_ELASTIC_QUEUESIZE);
+                : bounded(Schedulers.DEFAULT_BOUNDED_ELASTIC_SIZE, Schedulers.DEFAULT_BOUNDED_ELASTIC_QUEUESIZE);
     }
 
     /** An executor of the application's; it must not run tasks on an event loop, and is not closed here. */

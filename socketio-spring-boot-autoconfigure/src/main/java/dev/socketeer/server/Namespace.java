@@ -43,7 +43,7 @@ public class Namespace {
     final List<Consumer<Socket>> connectionListeners = new CopyOnWriteArrayList<>();
     private final Object eventListenersLock = new Object();
     private volatile Map<String, List<SocketEventListener>> eventListeners = Map.of();
-    private final Map<String, List<EventListener>> serverSideListeners = new ConcurrentHashMap<>();
+    private final Map<String, List<EventArgsListener>> serverSideListeners = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final ParentNamespace parent;
 
@@ -250,7 +250,7 @@ public class Namespace {
     }
 
     /** Receives events that other servers sent with {@code serverSideEmit}. */
-    public Namespace onServerSideEmit(String event, EventListener listener) {
+    public Namespace onServerSideEmit(String event, EventArgsListener listener) {
         serverSideListeners.computeIfAbsent(event, key -> new CopyOnWriteArrayList<>()).add(listener);
         return this;
     }
@@ -438,7 +438,7 @@ public class Namespace {
             }
             String event = args.get(0).isString() ? args.get(0).stringValue() : args.get(0).toString();
             List<JsonNode> eventArgs = List.copyOf(args.subList(1, args.size()));
-            List<EventListener> eventListeners = serverSideListeners.get(event);
+            List<EventArgsListener> eventListeners = serverSideListeners.get(event);
             if (eventListeners == null) {
                 return;
             }
@@ -448,7 +448,7 @@ public class Namespace {
                     ack.accept(values.length == 0 ? null : values[0]);
                 }
             };
-            for (EventListener listener : eventListeners) {
+            for (EventArgsListener listener : eventListeners) {
                 Listeners.safely("server-side listener of '" + event + "'", () -> listener.onEvent(eventArgs, reply));
             }
         }

@@ -58,7 +58,7 @@ public final class Socket {
     // starting as the shared empty list or map. An idle socket allocates none of them, and one with
     // a few event listeners a small immutable map of one-element lists.
     private volatile Map<String, Object> data;
-    private volatile Map<String, List<EventListener>> listeners = Map.of();
+    private volatile Map<String, List<EventArgsListener>> listeners = Map.of();
     private volatile List<AnyListener> anyListeners = List.of();
     private volatile List<AnyListener> anyOutgoingListeners = List.of();
     private volatile List<EventMiddleware> middlewares = List.of();
@@ -192,9 +192,9 @@ public final class Socket {
     }
 
     /** A copy of the listener map with {@code event}'s list replaced (removed when empty). */
-    private static Map<String, List<EventListener>> replace(Map<String, List<EventListener>> map, String event,
-            List<EventListener> list) {
-        Map<String, List<EventListener>> copy = new HashMap<>(map);
+    private static Map<String, List<EventArgsListener>> replace(Map<String, List<EventArgsListener>> map, String event,
+            List<EventArgsListener> list) {
+        Map<String, List<EventArgsListener>> copy = new HashMap<>(map);
         if (list.isEmpty()) {
             copy.remove(event);
         } else {
@@ -345,10 +345,10 @@ public final class Socket {
     }
 
     /** Listens to an event. */
-    public Socket on(String event, EventListener listener) {
+    public Socket on(String event, EventArgsListener listener) {
         Objects.requireNonNull(event, "event");
         synchronized (view) {
-            Map<String, List<EventListener>> map = listeners;
+            Map<String, List<EventArgsListener>> map = listeners;
             listeners = replace(map, event, plus(map.getOrDefault(event, List.of()), listener));
         }
         return this;
@@ -365,7 +365,7 @@ public final class Socket {
     }
 
     /** A socket listener as this socket's event listener; equal for the same listener, so that off() finds it. */
-    private record Bound(Socket socket, SocketEventListener listener) implements EventListener {
+    private record Bound(Socket socket, SocketEventListener listener) implements EventArgsListener {
 
         @Override
         public void onEvent(List<JsonNode> args, Ack ack) {
@@ -374,12 +374,12 @@ public final class Socket {
     }
 
     /** Stops listening to an event. */
-    public Socket off(String event, EventListener listener) {
+    public Socket off(String event, EventArgsListener listener) {
         synchronized (view) {
-            Map<String, List<EventListener>> map = listeners;
-            List<EventListener> list = map.get(event);
+            Map<String, List<EventArgsListener>> map = listeners;
+            List<EventArgsListener> list = map.get(event);
             if (list != null) {
-                List<EventListener> rest = minus(list, listener);
+                List<EventArgsListener> rest = minus(list, listener);
                 if (rest != list) {
                     listeners = replace(map, event, rest);
                 }
@@ -671,11 +671,11 @@ public final class Socket {
                 }
             }
         }
-        List<EventListener> eventListeners = listeners.get(name);
+        List<EventArgsListener> eventListeners = listeners.get(name);
         if (eventListeners == null) {
             return;
         }
-        for (EventListener listener : eventListeners) {
+        for (EventArgsListener listener : eventListeners) {
             // not Listeners.safely: the description is built only when a listener fails, not per event
             try {
                 listener.onEvent(args, ack);

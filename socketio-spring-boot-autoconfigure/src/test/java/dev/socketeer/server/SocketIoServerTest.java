@@ -187,8 +187,8 @@ class SocketIoServerTest {
     @Test
     void offRemovesOneListenerAndTheOthersStillHearTheEvent() {
         List<String> heard = new CopyOnWriteArrayList<>();
-        EventListener first = (args, ack) -> heard.add("first " + args.get(0).asInt());
-        EventListener second = (args, ack) -> heard.add("second " + args.get(0).asInt());
+        EventArgsListener first = (args, ack) -> heard.add("first " + args.get(0).asInt());
+        EventArgsListener second = (args, ack) -> heard.add("second " + args.get(0).asInt());
         AtomicReference<Socket> connected = new AtomicReference<>();
         server.onConnection(socket -> {
             socket.on("ev", first).on("ev", second).on("other", first);

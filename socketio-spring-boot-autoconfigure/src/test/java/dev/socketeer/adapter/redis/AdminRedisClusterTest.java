@@ -18,8 +18,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * The Admin UI's protocol on three Java nodes sharing one redis-server, spoken by npm {@code socket.io-client} as the
  * UI 0.5.1 speaks it, the UI on n1 and application clients on n2 and n3: the session given by n1 logs in on n2
- * (sessions in Redis), n1's UI gets every node's {@code server_stats}, the sockets of every node in
- * {@code all_sockets} and their live events, and its commands act on sockets of the other nodes.
+ * (sessions in Redis) while bad credentials and unknown session ids are refused on the other nodes, n1's UI gets
+ * every node's {@code server_stats}, the sockets of every node in {@code all_sockets} and their live events, and its
+ * commands act on sockets of the other nodes.
  */
 class AdminRedisClusterTest {
 
@@ -94,10 +95,16 @@ class AdminRedisClusterTest {
             return servers.containsAll(Set.of("n1", "n2", "n3"));
         }, WAIT, "server_stats of n1, n2 and n3");
 
-        // the session given by n1 logs in on n2 (kept in Redis)
+        // the session given by n1 logs in on n2 (kept in Redis); a wrong password on n3, and a session id no node
+        // gave, are refused there as on a single node
         clients.connect("ui2", n2.url() + "/admin", ui(Map.of("sessionId", session)));
         clients.awaitConnect("ui2");
         clients.awaitEvent("ui2", "config");
+        clients.connect("bad3", n3.url() + "/admin", ui(Map.of("username", "admin", "password", "wrong")));
+        assertThat(clients.awaitConnectError("bad3", WAIT).path("message").asString()).isEqualTo("invalid credentials");
+        clients.connect("forged2", n2.url() + "/admin", ui(Map.of("sessionId", session.substring(1) + "x")));
+        assertThat(clients.awaitConnectError("forged2", WAIT).path("message").asString())
+                .isEqualTo("invalid credentials");
 
         // live events of another node
         clients.connect("late", n3.url() + "/", ClusterNode.websocket());

@@ -19,7 +19,8 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 /**
  * The Admin UI served by a node of a two-node Redis cluster, in headless Chromium (playwright-core,
  * {@code src/test/js/admin-ui-e2e.mjs}), with every request to another host refused: it logs in, lists both servers
- * and the sockets of both nodes, and a room join issued from a socket's page reaches that socket on the other node.
+ * (servers page, and the dashboard counting both healthy) and the sockets of both nodes, and a room join issued
+ * from a socket's page reaches that socket on the other node.
  * Screenshots go to {@code target/admin-ui-screenshots}, or to {@code -Dsocketeer.test.adminScreenshots=<dir>} (the
  * guide's are made with {@code ../docs/guide/images}). Needs {@code /usr/bin/chromium} ({@code .ci/run} installs it)
  * or {@code -Dsocketeer.test.chromium=<path>}.

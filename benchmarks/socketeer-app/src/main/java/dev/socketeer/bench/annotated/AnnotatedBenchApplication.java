@@ -6,8 +6,13 @@ import dev.socketeer.annotation.OnEvent;
 import dev.socketeer.annotation.SocketIoController;
 import dev.socketeer.server.Socket;
 import dev.socketeer.server.SocketIoServer;
+import dev.socketeer.handler.HandlerExecutor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -22,6 +27,23 @@ public class AnnotatedBenchApplication {
 
     public static void main(String[] args) {
         SpringApplication.run(AnnotatedBenchApplication.class, args);
+    }
+
+    /**
+     * {@code --bench.executor=elastic}: blocking handlers on Reactor's bounded elastic scheduler, the handler executor
+     * before 0.1.0's bounded pool (a queue per thread), for an A/B run of the two in one harness run.
+     */
+    @Bean(destroyMethod = "dispose")
+    @ConditionalOnProperty(name = "bench.executor", havingValue = "elastic")
+    Scheduler elasticHandlerScheduler() {
+        return Schedulers.newBoundedElastic(Schedulers.DEFAULT_BOUNDED_ELASTIC_SIZE,
+                Schedulers.DEFAULT_BOUNDED_ELASTIC_QUEUESIZE, "socketio-handler", 60, true);
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "bench.executor", havingValue = "elastic")
+    HandlerExecutor elasticHandlerExecutor(Scheduler elasticHandlerScheduler) {
+        return HandlerExecutor.of(elasticHandlerScheduler::schedule);
     }
 
     @SocketIoController
