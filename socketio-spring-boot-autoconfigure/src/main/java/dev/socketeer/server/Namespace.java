@@ -364,11 +364,16 @@ public class Namespace {
         }
     }
 
-    /** Disconnects every local socket with the reason given, without a DISCONNECT packet (server shutdown). */
-    void closeSockets(String reason) {
+    /**
+     * Disconnects every local socket with the reason given, without a DISCONNECT packet (server shutdown); completes
+     * once their sessions are saved for connection state recovery (failures included: the shutdown goes on).
+     */
+    CompletableFuture<Void> closeSockets(String reason) {
+        List<CompletableFuture<Void>> saved = new ArrayList<>();
         for (Socket socket : new ArrayList<>(sockets.values())) {
-            socket.onClose(reason);
+            saved.add(socket.onClose(reason).exceptionally(error -> null));
         }
+        return CompletableFuture.allOf(saved.toArray(CompletableFuture[]::new));
     }
 
     @Override

@@ -755,16 +755,18 @@ public final class Socket {
         }
     }
 
-    void onClose(String reason) {
+    /** Returns when the session is saved for connection state recovery (at once when there is none to save). */
+    CompletableFuture<Void> onClose(String reason) {
         if (!connected) {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
         for (DisconnectListener listener : disconnectingListeners) {
             Listeners.safely("disconnecting listener", () -> listener.onDisconnect(this, reason));
         }
+        CompletableFuture<Void> saved = CompletableFuture.completedFuture(null);
         if (namespace.server().options().connectionStateRecovery() != null
                 && RECOVERABLE_DISCONNECT_REASONS.contains(reason)) {
-            adapter.persistSession(new SessionToPersist(id, pid, List.copyOf(rooms()), dataSnapshot()));
+            saved = adapter.persistSession(new SessionToPersist(id, pid, List.copyOf(rooms()), dataSnapshot()));
         }
         cleanup();
         client.remove(this);
@@ -773,6 +775,7 @@ public final class Socket {
         for (DisconnectListener listener : disconnectListeners) {
             Listeners.safely("disconnect listener", () -> listener.onDisconnect(this, reason));
         }
+        return saved;
     }
 
     void cleanup() {

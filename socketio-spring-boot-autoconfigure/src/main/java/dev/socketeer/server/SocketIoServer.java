@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiPredicate;
 import java.util.function.Consumer;
@@ -27,6 +28,9 @@ import tools.jackson.databind.JsonNode;
  * reference server. Thread-safe; nothing blocks.
  */
 public final class SocketIoServer {
+
+    /** How long a shutdown keeps the connections open for the sessions being saved (connection state recovery). */
+    private static final Duration SESSION_SAVE_WAIT = Duration.ofSeconds(3);
 
     private final ServerOptions options;
     private final PacketEncoder encoder;
@@ -272,7 +276,8 @@ public final class SocketIoServer {
     /**
      * Closes the server, once (later calls return the same future): every socket disconnects with
      * "server shutting down", adapters close (cluster adapters say goodbye), then the connections
-     * (and the engine, when this server owns it) close.
+     * (and the engine, when this server owns it) close, once the sessions of the sockets are saved for
+     * connection state recovery (at once without it; three seconds at most).
      */
     public CompletableFuture<Void> close() {
         CompletableFuture<Void> closing = new CompletableFuture<>();
@@ -280,20 +285,29 @@ public final class SocketIoServer {
         if (previous != null) {
             return previous;
         }
+        List<CompletableFuture<Void>> saved = new ArrayList<>();
         List<CompletableFuture<Void>> adapters = new ArrayList<>();
         for (Namespace namespace : namespaces.values()) {
-            namespace.closeSockets("server shutting down");
+            saved.add(namespace.closeSockets("server shutting down"));
             adapters.add(namespace.adapter().close());
         }
         for (ParentNamespace parent : parents) {
             adapters.add(parent.adapter().close());
         }
-        for (Client client : new ArrayList<>(clients)) {
-            client.close();
-        }
-        if (engineCloser != null) {
-            engineCloser.run();
-        }
+        // the connections close once the sessions are saved (within a bound): a client reconnecting to another node
+        // at once must find its session as it was, not miss it or find an older checkpoint of it
+        CompletableFuture<Void> connectionsClosed = CompletableFuture.allOf(saved.toArray(CompletableFuture[]::new))
+                .completeOnTimeout(null, SESSION_SAVE_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((done, error) -> {
+                    for (Client client : new ArrayList<>(clients)) {
+                        client.close();
+                    }
+                    if (engineCloser != null) {
+                        engineCloser.run();
+                    }
+                    return null;
+                });
+        adapters.add(connectionsClosed);
         CompletableFuture.allOf(adapters.toArray(CompletableFuture[]::new)).whenComplete((done, error) -> {
             if (error != null) {
                 closing.completeExceptionally(error);

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,26 +15,32 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A test node in a JVM of its own, so that a test can crash it for real: {@link #kill()} is a SIGKILL, no shutdown
- * hook runs, its connections drop as the kernel closes them. The child is any class on the test class path whose
- * {@code main} starts a node, then calls {@link #serving(int)} and {@link #liveUntilStdinCloses()}.
+ * hook runs, its connections drop as the kernel closes them. {@link #stop(Duration)} is a SIGTERM, as a rolling
+ * restart sends: the node's shutdown hooks run (Spring closes its context). The child is any class on the test class
+ * path whose {@code main} starts a node, then calls {@link #serving(int)} and {@link #liveUntilStdinCloses()}.
  */
 public final class ForkedNode implements AutoCloseable {
 
     private static final String PORT_LINE = "NODE-PORT=";
+    private static final int LOG_LINES = 200;
 
     /** The HTTP port the node serves on. */
     public final int port;
     private final Process process;
+    private final ArrayDeque<String> log;
 
-    private ForkedNode(int port, Process process) {
+    private ForkedNode(int port, Process process, ArrayDeque<String> log) {
         this.port = port;
         this.process = process;
+        this.log = log;
     }
 
     /** Starts {@code mainClass} with {@code args} in a new JVM on the test class path, and waits until it serves. */
     public static ForkedNode start(Class<?> mainClass, String... args) {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
+        // no quiet period when Reactor Netty's loops shut down (2 s by default): a stopped node exits at once
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1",
+                "-Dreactor.netty.ioShutdownQuietPeriod=0", "-cp",
                 System.getProperty("java.class.path"), mainClass.getName()));
         command.addAll(Arrays.asList(args));
         Process process;
@@ -43,6 +51,7 @@ public final class ForkedNode implements AutoCloseable {
         }
         CompletableFuture<Integer> port = new CompletableFuture<>();
         StringBuilder output = new StringBuilder();
+        ArrayDeque<String> log = new ArrayDeque<>();
         Thread reader = new Thread(() -> {
             try (BufferedReader lines = new BufferedReader(
                     new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -51,6 +60,13 @@ public final class ForkedNode implements AutoCloseable {
                         port.complete(Integer.parseInt(line.substring(PORT_LINE.length()).strip()));
                     } else if (!port.isDone()) {
                         output.append(line).append('\n');
+                    } else {
+                        synchronized (log) {
+                            if (log.size() == LOG_LINES) {
+                                log.removeFirst();
+                            }
+                            log.addLast(line);
+                        }
                     }
                 }
             } catch (IOException e) {
@@ -62,7 +78,7 @@ public final class ForkedNode implements AutoCloseable {
         reader.setDaemon(true);
         reader.start();
         try {
-            return new ForkedNode(port.get(90, TimeUnit.SECONDS), process);
+            return new ForkedNode(port.get(90, TimeUnit.SECONDS), process, log);
         } catch (Exception e) {
             process.destroyForcibly();
             throw new IllegalStateException("could not start " + mainClass.getSimpleName() + " " + args[0], e);
@@ -76,6 +92,30 @@ public final class ForkedNode implements AutoCloseable {
             process.waitFor(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * SIGTERM, and waits until the JVM has exited (SIGKILL after {@code timeout}): a graceful stop, its shutdown hooks
+     * run. Returns whether it exited by itself.
+     */
+    public boolean stop(Duration timeout) {
+        process.destroy();
+        try {
+            if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        kill();
+        return false;
+    }
+
+    /** The last lines the node wrote once serving (its log), for failure messages. */
+    public String log() {
+        synchronized (log) {
+            return String.join("\n", log);
         }
     }
 

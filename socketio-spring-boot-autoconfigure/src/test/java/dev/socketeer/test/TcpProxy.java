@@ -10,10 +10,12 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A load balancer the test controls: a TCP proxy on 127.0.0.1 that sends each new connection to the current
- * target port. {@link #target(int)} changes where the next connections go, {@link #refuse()} closes new
+ * target port, or round robin over several ({@link #targets(int...)}, a balancer without stickiness that takes a
+ * node out while it restarts). {@link #target(int)} changes where the next connections go, {@link #refuse()} closes new
  * connections at once (a client keeps retrying), {@link #cutAll()} drops every open connection on both
  * sides, as a network failure would, and {@link #freezeAll()} makes the open ones silent without closing them (a
  * half-open connection: a peer that vanished without a FIN, a NAT that forgot the flow). Plain threads with blocking sockets: never an event loop.
@@ -23,11 +25,12 @@ public final class TcpProxy implements AutoCloseable {
     private final ServerSocket server;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final Set<Socket> frozen = ConcurrentHashMap.newKeySet();
-    private volatile int target;
+    private volatile int[] targets;
+    private final AtomicInteger next = new AtomicInteger();
     private volatile boolean closed;
 
-    private TcpProxy(int target) {
-        this.target = target;
+    private TcpProxy(int[] targets) {
+        this.targets = targets.clone();
         try {
             server = new ServerSocket();
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -39,9 +42,9 @@ public final class TcpProxy implements AutoCloseable {
         acceptor.start();
     }
 
-    /** A proxy sending connections to {@code targetPort} on 127.0.0.1. */
-    public static TcpProxy start(int targetPort) {
-        return new TcpProxy(targetPort);
+    /** A proxy sending connections to {@code targetPorts} on 127.0.0.1 (round robin when there are several). */
+    public static TcpProxy start(int... targetPorts) {
+        return new TcpProxy(targetPorts);
     }
 
     public int port() {
@@ -55,12 +58,17 @@ public final class TcpProxy implements AutoCloseable {
 
     /** Sends the next connections to this port (open ones stay where they are). */
     public void target(int port) {
-        target = port;
+        targets = new int[] { port };
+    }
+
+    /** Sends the next connections to these ports in turn (open ones stay where they are). */
+    public void targets(int... ports) {
+        targets = ports.clone();
     }
 
     /** Closes the next connections as soon as they are accepted, until {@link #target(int)} is called. */
     public void refuse() {
-        target = -1;
+        targets = new int[0];
     }
 
     /** Drops every open connection, client side and server side. */
@@ -86,11 +94,12 @@ public final class TcpProxy implements AutoCloseable {
             } catch (IOException e) {
                 return;
             }
-            int port = target;
-            if (port < 0) {
+            int[] ports = targets;
+            if (ports.length == 0) {
                 close(client);
                 continue;
             }
+            int port = ports[Math.floorMod(next.getAndIncrement(), ports.length)];
             Socket upstream = new Socket();
             try {
                 upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2_000);

@@ -21,9 +21,11 @@ import dev.socketeer.adapter.cluster.ClusterMessage.ServerSideEmit;
 import dev.socketeer.adapter.cluster.ClusterMessage.ServerSideEmitResponse;
 import dev.socketeer.adapter.cluster.ClusterMessage.SocketsJoin;
 import dev.socketeer.adapter.cluster.ClusterMessage.SocketsLeave;
+import dev.socketeer.protocol.engineio.EngineMessage;
 import dev.socketeer.protocol.socketio.Packet;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -224,6 +226,43 @@ public abstract class ClusterAdapter extends InMemoryAdapter implements AdapterH
      */
     protected void onRemoteBroadcast(Packet packet, BroadcastOptions options, String offset) {
         super.broadcast(packet, options);
+    }
+
+    /**
+     * Local delivery while sessions are being restored here ({@link RecoveryHandOver}): each hand-over is offered the
+     * packet first, and the sockets whose hand-over deals with it get nothing directly. That is decided once per
+     * socket, before the others are written to, so that a socket whose hand-over ends meanwhile gets the packet once,
+     * never twice or not at all. A hand-over this delivery settles ends.
+     *
+     * @param offset where the packet is stored ({@code null}: nowhere)
+     */
+    protected final <K> void deliver(Packet packet, BroadcastOptions options, K offset,
+            Map<String, RecoveryHandOver<K>> handOvers) {
+        if (handOvers.isEmpty()) {
+            localBroadcast(packet, options);
+            return;
+        }
+        List<EngineMessage> messages = toMessages(packet);
+        BroadcastFlags flags = options.flags();
+        Set<String> handedOver = new HashSet<>();
+        for (RecoveryHandOver<K> session : handOvers.values()) {
+            if (session.offer(packet, messages, offset, flags, shouldInclude(session.rooms(), options))) {
+                handedOver.add(session.sid());
+            }
+            if (offset != null && session.settled(offset)) {
+                handOvers.remove(session.sid(), session);
+            }
+        }
+        int[] count = new int[1];
+        namespace.fanOut(() -> forEachMatching(options, socket -> {
+            if (handedOver.contains(socket.id())) {
+                return;
+            }
+            count[0]++;
+            socket.notifyOutgoing(packet);
+            socket.write(messages, flags.isVolatile(), flags.compress());
+        }));
+        namespace.broadcastDelivered(count[0]);
     }
 
     /** Handles a response to one of this server's requests; unknown request ids are ignored. */

@@ -14,7 +14,6 @@ import dev.socketeer.adapter.cluster.ClusterMessage.Broadcast;
 import dev.socketeer.adapter.cluster.ClusterMessageCodec;
 import dev.socketeer.adapter.cluster.MsgPack;
 import dev.socketeer.adapter.cluster.RecoveryHandOver;
-import dev.socketeer.protocol.engineio.EngineMessage;
 import dev.socketeer.protocol.socketio.Packet;
 import dev.socketeer.protocol.socketio.PacketType;
 import java.time.Duration;
@@ -65,6 +64,8 @@ final class PostgresAdapter extends ClusterAdapterWithHeartbeat {
     private final String channel;
     /** The highest event id this node has seen for this namespace ({@code -1} until known). */
     private final AtomicLong lastSeen = new AtomicLong(-1);
+    /** The highest event id delivered here ({@code -1} until one is): a hand-over ends once it passed the replay. */
+    private final AtomicLong delivered = new AtomicLong(-1);
     /** The event id each local socket connected at (recovery on only): where a client without offset replays from. */
     private final Map<String, Long> positions = new ConcurrentHashMap<>();
     /** Sessions being restored here, by socket id, until their socket is connected. */
@@ -221,28 +222,10 @@ final class PostgresAdapter extends ClusterAdapterWithHeartbeat {
         return packet.withData(Collections.unmodifiableList(data));
     }
 
-    /** Local delivery: sockets being restored get the packet through their hand-over, the others at once. */
     private void deliver(Packet packet, BroadcastOptions options, Long offset) {
-        if (restoring.isEmpty()) {
-            localBroadcast(packet, options);
-            return;
-        }
-        List<EngineMessage> messages = toMessages(packet);
-        BroadcastFlags flags = options.flags();
-        int[] count = new int[1];
-        namespace.fanOut(() -> forEachMatching(options, socket -> {
-            if (restoring.containsKey(socket.id())) {
-                return;
-            }
-            count[0]++;
-            socket.notifyOutgoing(packet);
-            socket.write(messages, flags.isVolatile(), flags.compress());
-        }));
-        namespace.broadcastDelivered(count[0]);
-        for (RecoveryHandOver<Long> session : restoring.values()) {
-            if (shouldInclude(session.rooms(), options)) {
-                session.offer(packet, messages, offset, flags);
-            }
+        deliver(packet, options, offset, restoring);
+        if (offset != null) {
+            delivered.accumulateAndGet(offset, Math::max);
         }
     }
 
@@ -264,7 +247,10 @@ final class PostgresAdapter extends ClusterAdapterWithHeartbeat {
             LocalSocket socket = session == null ? null : namespace.socket(id);
             if (socket != null) {
                 session.goLive(socket);
-                restoring.remove(id, session);
+                long reached = delivered.get();
+                if (session.settled(reached >= 0 ? reached : null)) {
+                    restoring.remove(id, session);
+                }
             }
         }
         return done;
@@ -345,7 +331,8 @@ final class PostgresAdapter extends ClusterAdapterWithHeartbeat {
         for (Map.Entry<String, Checkpoint> entry : live.entrySet()) {
             String sid = entry.getKey();
             LocalSocket socket = namespace.socket(sid);
-            if (socket == null || socket.pid() == null || restoring.containsKey(sid)) {
+            RecoveryHandOver<Long> handOver = restoring.get(sid);
+            if (socket == null || socket.pid() == null || handOver != null && !handOver.isLive()) {
                 continue;
             }
             SocketDetails details = socket.details();
@@ -434,7 +421,7 @@ final class PostgresAdapter extends ClusterAdapterWithHeartbeat {
         String sid = stored.path("sid").asString();
         List<String> rooms = new ArrayList<>();
         stored.path("rooms").forEach(room -> rooms.add(room.asString()));
-        RecoveryHandOver<Long> session = new RecoveryHandOver<>(namespace, sid, rooms, null);
+        RecoveryHandOver<Long> session = new RecoveryHandOver<>(sid, rooms, null);
         restoring.put(sid, session);
         return store.eventsAfter(namespace.name(), from, rooms).handle((events, error) -> {
             if (error != null || events.size() > PostgresRecoveryStore.MAX_REPLAY) {

@@ -13,7 +13,6 @@ import dev.socketeer.adapter.cluster.ClusterMessage.Broadcast;
 import dev.socketeer.adapter.cluster.ClusterMessageCodec;
 import dev.socketeer.adapter.cluster.MsgPack;
 import dev.socketeer.adapter.cluster.RecoveryHandOver;
-import dev.socketeer.protocol.engineio.EngineMessage;
 import dev.socketeer.protocol.socketio.Packet;
 import dev.socketeer.protocol.socketio.PacketType;
 import io.lettuce.core.Limit;
@@ -109,7 +108,7 @@ final class RedisStreamsAdapter extends ClusterAdapter {
         this.recovery = namespace.maxDisconnectionDuration();
         this.onClose = onClose;
         this.checkpoints = recovery == null ? null : new RedisSessionCheckpoints(namespace, redis,
-                streams.sessionKeyPrefix(), recovery, this::sessionValue, restoring::containsKey, sessionWrites);
+                streams.sessionKeyPrefix(), recovery, this::sessionValue, this::notConnectedYet, sessionWrites);
     }
 
     @Override
@@ -253,29 +252,14 @@ final class RedisStreamsAdapter extends ClusterAdapter {
         return packet.withData(Collections.unmodifiableList(data));
     }
 
-    /** Local delivery: sockets being restored get the packet through their hand-over, the others at once. */
     private void deliver(Packet packet, BroadcastOptions options, String offset) {
-        if (restoring.isEmpty()) {
-            localBroadcast(packet, options);
-            return;
-        }
-        List<EngineMessage> messages = toMessages(packet);
-        BroadcastFlags flags = options.flags();
-        int[] count = new int[1];
-        namespace.fanOut(() -> forEachMatching(options, socket -> {
-            if (restoring.containsKey(socket.id())) {
-                return;
-            }
-            count[0]++;
-            socket.notifyOutgoing(packet);
-            socket.write(messages, flags.isVolatile(), flags.compress());
-        }));
-        namespace.broadcastDelivered(count[0]);
-        for (RecoveryHandOver<String> session : restoring.values()) {
-            if (shouldInclude(session.rooms(), options)) {
-                session.offer(packet, messages, offset, flags);
-            }
-        }
+        deliver(packet, options, offset, restoring);
+    }
+
+    /** Whether the socket's session is being restored here and the socket is not connected yet. */
+    private boolean notConnectedYet(String sid) {
+        RecoveryHandOver<String> session = restoring.get(sid);
+        return session != null && !session.isLive();
     }
 
     // ---- rooms
@@ -294,7 +278,9 @@ final class RedisStreamsAdapter extends ClusterAdapter {
             LocalSocket socket = session == null ? null : namespace.socket(id);
             if (socket != null) {
                 session.goLive(socket);
-                restoring.remove(id, session);
+                if (session.settled(reader.position())) {
+                    restoring.remove(id, session);
+                }
             }
         }
         return done;
@@ -402,7 +388,7 @@ final class RedisStreamsAdapter extends ClusterAdapter {
         String sid = stored.path("sid").asString();
         List<String> rooms = new ArrayList<>();
         stored.path("rooms").forEach(room -> rooms.add(room.asString()));
-        RecoveryHandOver<String> session = new RecoveryHandOver<>(namespace, sid, rooms, ID_ORDER);
+        RecoveryHandOver<String> session = new RecoveryHandOver<>(sid, rooms, ID_ORDER);
         restoring.put(sid, session);
         TreeMap<String, List<Object>> missed = new TreeMap<>(ID_ORDER);
         return scan(from, rooms, missed, 0).handle((done, error) -> {

@@ -261,6 +261,35 @@ class PostgresRecoveryTest {
     }
 
     @Test
+    void aMadeUpPidWithARealOffsetGetsAFreshSessionAndNothingReplayed() {
+        TcpProxy proxy = proxyTo(a.port);
+        String sid = connect("p1", proxy);
+        join("p1", "room-p");
+        hit(a, "room-p", 0);
+        expectHits("p1", 0);
+        String pid = drop("p1", proxy);
+        long offset = lastEventId();
+        hit(a, "room-p", 1);
+
+        byte[] random = new byte[15];
+        new java.security.SecureRandom().nextBytes(random);
+        String madeUp = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        clients.connect("forger", b.url("/"), Map.of("transports", List.of("websocket"),
+                "auth", Map.of("pid", madeUp, "offset", Long.toString(offset))));
+        JsonNode forged = clients.awaitConnect("forger", WAIT);
+        assertThat(forged.get("recovered").asBoolean()).isFalse();
+        assertThat(forged.get("sid").asString()).isNotEqualTo(sid);
+        clients.assertNoEvent("forger", "hit", Duration.ofMillis(500));
+        assertThat(sessionPids()).contains(pid);
+
+        proxy.target(b.port);
+        awaitRecovered("p1", sid);
+        expectHits("p1", 1);
+        clients.disconnect("forger");
+        clients.disconnect("p1");
+    }
+
+    @Test
     void aClientBackAfterItsSessionExpiredGetsAFreshSessionAndTheCleanupDeletesWhatExpired() {
         TcpProxy proxy = proxyTo(a.port);
         String sid = connect("e1", proxy);

@@ -279,6 +279,40 @@ class RedisStreamsRecoveryTest {
     }
 
     @Test
+    void aMadeUpPidWithARealOffsetGetsAFreshSessionAndNothingReplayed() {
+        TcpProxy proxy = proxyTo(n1.port());
+        String sid = connect("p1", proxy);
+        join("p1", "room-p");
+        hit(n1, "room-p", 0);
+        expectHits("p1", 0);
+        String key = drop("p1", proxy);
+        hit(n1, "room-p", 1);
+        String offset = commands.xrevrange("socket.io", io.lettuce.core.Range.unbounded(),
+                io.lettuce.core.Limit.from(1)).get(0).getId();
+
+        clients.connect("forger", n2.url() + "/", Map.of("transports", List.of("websocket"),
+                "auth", Map.of("pid", madeUpPid(), "offset", offset)));
+        JsonNode forged = clients.awaitConnect("forger", WAIT);
+        assertThat(forged.get("recovered").asBoolean()).isFalse();
+        assertThat(forged.get("sid").asString()).isNotEqualTo(sid);
+        clients.assertNoEvent("forger", "hit", Duration.ofMillis(500));
+        assertThat(sessionKeys()).contains(key);
+
+        proxy.target(n2.port());
+        awaitRecovered("p1", sid);
+        expectHits("p1", 1);
+        clients.disconnect("forger");
+        clients.disconnect("p1");
+    }
+
+    /** A pid as Socket.IO makes them (15 random bytes, URL-safe base64), that no server handed out. */
+    static String madeUpPid() {
+        byte[] random = new byte[15];
+        new java.security.SecureRandom().nextBytes(random);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    }
+
+    @Test
     void aClientBackAfterItsSessionExpiredGetsAFreshSession() {
         TcpProxy proxy = proxyTo(n1.port());
         String sid = connect("e1", proxy);
