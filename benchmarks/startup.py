@@ -131,9 +131,9 @@ def main():
     work = tempfile.mkdtemp(prefix="socketeer-startup-")
     logs = os.path.join(work, "logs")
     os.makedirs(logs)
-    java17 = shutil.which("java")
+    default_java = shutil.which("java")
     # the layout CDS and the AOT cache need: the application jar beside lib/, not nested jars
-    subprocess.run([java17, "-Djarmode=tools", "-jar", jar, "extract", "--destination", os.path.join(work, "app")],
+    subprocess.run([default_java, "-Djarmode=tools", "-jar", jar, "extract", "--destination", os.path.join(work, "app")],
                    check=True, capture_output=True)
     app = next(iter(glob.glob(os.path.join(work, "app", "*.jar"))))
     env = dict(os.environ)
@@ -143,12 +143,15 @@ def main():
     def java_mode(name, java, run_flags, train_flags=None):
         return {"name": name, "java": java, "run": run_flags, "train": train_flags}
 
-    modes = [java_mode("JDK 17, plain", java17, []),
-             java_mode("JDK 17, CDS", java17, ["-XX:SharedArchiveFile=" + os.path.join(work, "cds17.jsa")],
-                       ["-XX:ArchiveClassesAtExit=" + os.path.join(work, "cds17.jsa")]),
-             java_mode("JDK 17, Spring AOT + CDS", java17,
-                       ["-Dspring.aot.enabled=true", "-XX:SharedArchiveFile=" + os.path.join(work, "aot17.jsa")],
-                       ["-Dspring.aot.enabled=true", "-XX:ArchiveClassesAtExit=" + os.path.join(work, "aot17.jsa")])]
+    default = f"JDK {java_feature(default_java)}"
+    modes = [java_mode(f"{default}, plain", default_java, []),
+             java_mode(f"{default}, CDS", default_java, ["-XX:SharedArchiveFile=" + os.path.join(work, "cds.jsa")],
+                       ["-XX:ArchiveClassesAtExit=" + os.path.join(work, "cds.jsa")]),
+             java_mode(f"{default}, Spring AOT + CDS", default_java,
+                       ["-Dspring.aot.enabled=true", "-XX:SharedArchiveFile=" + os.path.join(work, "spring-aot.jsa")],
+                       ["-Dspring.aot.enabled=true", "-XX:ArchiveClassesAtExit=" + os.path.join(work, "spring-aot.jsa")])]
+    if newer and java_feature(newer) == java_feature(default_java):
+        newer = None  # the default JDK is already 24+: its modes would repeat the ones below under the same names
     if newer:
         feature = java_feature(newer)
         modes += [java_mode(f"JDK {feature}, plain", newer, []),
@@ -185,11 +188,11 @@ def main():
         print(f"[startup] round {run + 1}/{args.runs}: " + ", ".join(
             f"{name} {r[-1]['wall']:.2f} s" for name, r in results.items()), file=sys.stderr)
 
-    write(results, args, jar, java17, newer, with_node)
+    write(results, args, jar, default_java, newer, with_node)
     shutil.rmtree(work, ignore_errors=True)
 
 
-def write(results, args, jar, java17, newer, with_node):
+def write(results, args, jar, default_java, newer, with_node):
     date = datetime.date.today().isoformat()
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                             text=True).stdout.strip()
@@ -197,7 +200,8 @@ def write(results, args, jar, java17, newer, with_node):
                            text=True).stdout.strip()
     cpu_model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
                       if line.startswith("model name")), platform.processor())
-    plain = statistics.median(r["wall"] for r in results["JDK 17, plain"])
+    plain_name = next(iter(results))  # the default JDK, plain: the first mode
+    plain = statistics.median(r["wall"] for r in results[plain_name])
     rows = []
     summary = {}
     for name, runs in results.items():
@@ -215,13 +219,13 @@ From launch to the first answered Engine.IO handshake (`GET /socket.io/?EIO=4&tr
 app on the in-memory adapter (`{os.path.relpath(jar, ROOT)}`, extracted with `java -Djarmode=tools -jar … extract`),
 {args.runs} runs per mode, round-robin over the modes. CPU is the process's user + system time at that moment.
 
-| mode | wall, median (s) | wall, min–max (s) | CPU at ready, median (s) | wall ÷ JDK 17 plain |
+| mode | wall, median (s) | wall, min–max (s) | CPU at ready, median (s) | wall ÷ {plain_name} |
 |---|---|---|---|---|
 {chr(10).join(rows)}
 
 - Command: `benchmarks/startup.sh --runs {args.runs}` on `{commit}`{' (dirty)' if dirty else ''}
 - Machine: {cpu_model}, {os.cpu_count()} cores, load average at the end {os.getloadavg()[0]:.2f}
-- {java_version(java17)}{(chr(10) + '- ' + java_version(newer)) if newer else ''}
+- {java_version(default_java)}{(chr(10) + '- ' + java_version(newer)) if newer else ''}
 {node_line}
 - CDS: a training run with `-XX:ArchiveClassesAtExit=app.jsa -Dspring.context.exit=onRefresh`, then
   `-XX:SharedArchiveFile=app.jsa`. AOT cache (JEP 483, JDK 24+): `-XX:AOTCacheOutput=app.aot` in the training run,
