@@ -156,8 +156,10 @@ async function finish(sent) {
   const totals = { lost: 0, duplicated: 0, beyond: 0, received: 0, expected: 0, clientsWithLoss: 0,
     clientsWithDuplicates: 0 };
   const worst = [];
-  // the clients with a fresh session first, then the others with a problem
-  for (const c of [...clients.filter((c) => c.fresh), ...clients.filter((c) => !c.fresh)]) {
+  // the clients with a fresh session first, then those that lost ticks, then the others with a problem
+  const lostAny = (c) => score(c, sent).lost > 0;
+  for (const c of [...clients.filter((c) => c.fresh), ...clients.filter((c) => !c.fresh && lostAny(c)),
+    ...clients.filter((c) => !c.fresh && !lostAny(c))]) {
     const s = score(c, sent);
     totals.lost += s.lost;
     totals.duplicated += s.duplicated;

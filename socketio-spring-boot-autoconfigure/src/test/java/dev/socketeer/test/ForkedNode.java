@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * A test node in a JVM of its own, so that a test can crash it for real: {@link #kill()} is a SIGKILL, no shutdown
  * hook runs, its connections drop as the kernel closes them. {@link #stop(Duration)} is a SIGTERM, as a rolling
  * restart sends: the node's shutdown hooks run (Spring closes its context). The child is any class on the test class
- * path whose {@code main} starts a node, then calls {@link #serving(int)} and {@link #liveUntilStdinCloses()}.
+ * path whose {@code main} starts a node, then calls {@link #serving(int)} and {@link #liveUntilStdinCloses()}, or any
+ * other program that does the same ({@link #start(String, ProcessBuilder)}).
  */
 public final class ForkedNode implements AutoCloseable {
 
@@ -43,11 +44,21 @@ public final class ForkedNode implements AutoCloseable {
                 "-Dreactor.netty.ioShutdownQuietPeriod=0", "-cp",
                 System.getProperty("java.class.path"), mainClass.getName()));
         command.addAll(Arrays.asList(args));
+        return start(mainClass.getSimpleName() + (args.length > 0 ? " " + args[0] : ""), new ProcessBuilder(command));
+    }
+
+    /**
+     * Starts any other program that follows the same contract (prints {@code NODE-PORT=<port>} once it serves, stops
+     * on SIGTERM, exits when its stdin closes), e.g. a Node.js server, and waits until it serves.
+     *
+     * @param name for the failure message
+     */
+    public static ForkedNode start(String name, ProcessBuilder builder) {
         Process process;
         try {
-            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            process = builder.redirectErrorStream(true).start();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException("could not start " + name, e);
         }
         CompletableFuture<Integer> port = new CompletableFuture<>();
         StringBuilder output = new StringBuilder();
@@ -72,16 +83,15 @@ public final class ForkedNode implements AutoCloseable {
             } catch (IOException e) {
                 // the process is gone
             }
-            port.completeExceptionally(new IllegalStateException(mainClass.getSimpleName()
-                    + " exited before serving:\n" + output));
-        }, "forked-node-" + mainClass.getSimpleName());
+            port.completeExceptionally(new IllegalStateException(name + " exited before serving:\n" + output));
+        }, "forked-node-" + name);
         reader.setDaemon(true);
         reader.start();
         try {
             return new ForkedNode(port.get(90, TimeUnit.SECONDS), process, log);
         } catch (Exception e) {
             process.destroyForcibly();
-            throw new IllegalStateException("could not start " + mainClass.getSimpleName() + " " + args[0], e);
+            throw new IllegalStateException("could not start " + name, e);
         }
     }
 
