@@ -3,10 +3,11 @@
 
 Usage: rolling-restart.py <work dir> <markdown file>
 The folder holds runs.jsonl (one line per run, appended by RollingRestartRecoveryTestBase), rounds.jsonl (per Maven
-round: its exit code and which lines of runs.jsonl it wrote), failures-<round>.txt (the assertion lines of a failed
-round) and meta.txt (key=value: commit, machine, versions, duration).
+round: its exit code and which lines of runs.jsonl it wrote), mvn-<round>.log (Maven's output: the failures of a
+failed round are quoted from it) and meta.txt (key=value: commit, machine, versions, duration).
 """
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -21,6 +22,25 @@ def read_lines(path):
 
 def number(value):
     return f"{value:,}"
+
+
+def failures(log):
+    """Each failed class with the label of its assertion, and the warnings its nodes logged (once each)."""
+    if not log.exists():
+        return []
+    found = []
+    warnings = False
+    for line in log.read_text(errors="replace").splitlines():
+        failed = re.match(r"^\[ERROR\] +(\w+)>\S+ \[([^{]*)", line)
+        if failed:
+            found.append(f"`{failed.group(1)}`: {failed.group(2).strip().rstrip(':')}")
+        elif "the nodes' warnings:" in line:
+            warnings = True
+        elif warnings and re.match(r"^  n\d+: ", line):
+            found.append("`" + line.strip().rstrip("]").strip()[:400] + "`")
+        else:
+            warnings = False
+    return list(dict.fromkeys(found))
 
 
 def main():
@@ -116,11 +136,9 @@ def main():
             "summary, which then has no row):")
         add("")
         for r in failed:
-            lines = (work / f"failures-{r['round']}.txt")
-            detail = lines.read_text().strip() if lines.exists() else ""
             add(f"- round {r['round']}: exit code {r['rc']}")
-            for line in detail.splitlines()[:10]:
-                add(f"  - `{line[:300]}`")
+            for line in failures(work / f"mvn-{r['round']}.log"):
+                add(f"  - {line}")
         add("")
     missing = len(rounds) * len(meta.get("sides", "").split(",")) - len(runs)
     if missing > 0:
@@ -151,6 +169,11 @@ def main():
                 parts.append(f"duplicated {client['duplicated']}")
             if client.get("outOfOrder"):
                 parts.append(f"out of order {client['outOfOrder']}")
+            if "roomsAtEnd" in client:
+                rooms = client["roomsAtEnd"]
+                parts.append("rooms at the end " + (", ".join(r for r in rooms if not r.startswith("probe-")
+                                                              and len(r) != 20) or "none but its own")
+                             if isinstance(rooms, list) else str(rooms))
             if client.get("fresh"):
                 parts.append("not recovered: " + "; ".join(client["fresh"]))
             add("  - " + ", ".join(parts))

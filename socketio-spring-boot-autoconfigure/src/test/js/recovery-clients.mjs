@@ -178,6 +178,13 @@ async function finish(sent) {
       }
       worst.push({ index: c.index, room: c.room, nodes: c.nodes, ...s, missing, fresh: c.freshReasons,
         outOfOrder: c.outOfOrder, otherRoom: c.otherRoom, failed: c.failed, reasons: c.reasons });
+      if (s.lost && c.socket.connected) {
+        // which rooms its node has it in now: is it out of its room, or in it and not served? ("join" acks with the
+        // socket's rooms; a room of its own for the question, the count is done)
+        const entry = worst.at(-1);
+        entry.roomsAtEnd = await c.socket.timeout(5000).emitWithAck("join", "probe-" + c.index)
+          .catch((error) => "no answer: " + error.message);
+      }
     }
   }
   const recoveries = clients.map((c) => c.recovered);
