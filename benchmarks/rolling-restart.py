@@ -171,8 +171,7 @@ def main():
                 parts.append(f"out of order {client['outOfOrder']}")
             if "roomsAtEnd" in client:
                 rooms = client["roomsAtEnd"]
-                parts.append("rooms at the end " + (", ".join(r for r in rooms if not r.startswith("probe-")
-                                                              and len(r) != 20) or "none but its own")
+                parts.append("rooms at the end: " + (", ".join(r for r in rooms if len(r) != 20) or "none but its own")
                              if isinstance(rooms, list) else str(rooms))
             if client.get("fresh"):
                 parts.append("not recovered: " + "; ".join(client["fresh"]))

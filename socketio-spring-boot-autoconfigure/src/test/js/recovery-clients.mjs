@@ -179,10 +179,9 @@ async function finish(sent) {
       worst.push({ index: c.index, room: c.room, nodes: c.nodes, ...s, missing, fresh: c.freshReasons,
         outOfOrder: c.outOfOrder, otherRoom: c.otherRoom, failed: c.failed, reasons: c.reasons });
       if (s.lost && c.socket.connected) {
-        // which rooms its node has it in now: is it out of its room, or in it and not served? ("join" acks with the
-        // socket's rooms; a room of its own for the question, the count is done)
-        const entry = worst.at(-1);
-        entry.roomsAtEnd = await c.socket.timeout(5000).emitWithAck("join", "probe-" + c.index)
+        // which rooms its node has it in now: is it out of its room, or in it and not served? ("rooms" acks with
+        // the socket's rooms)
+        worst.at(-1).roomsAtEnd = await c.socket.timeout(5000).emitWithAck("rooms")
           .catch((error) => "no answer: " + error.message);
       }
     }

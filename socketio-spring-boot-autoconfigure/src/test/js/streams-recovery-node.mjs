@@ -4,7 +4,7 @@
 //
 // Usage: node streams-recovery-node.mjs <name> <redisPort> <port (0: any free one)> <maxDisconnectionDurationMs>
 // Prints "NODE-PORT=<port>" once it listens. On "/": event "join" room joins it and acks with the socket's rooms;
-// event "origin" acks with the node's name (the handlers of the Java test nodes).
+// event "origin" acks with the node's name, "rooms" with the socket's rooms (the handlers of the Java test nodes).
 // SIGTERM is a graceful stop, the way a Node deployment handles it: io.close() (each socket is closed with
 // "server shutting down", which the adapter persists as a session for recovery elsewhere), then the Redis client
 // quits once its pending commands are written, then the process exits. It also exits when stdin closes.
@@ -32,6 +32,9 @@ io.on("connection", (socket) => {
   });
   socket.on("origin", (ack) => {
     if (typeof ack === "function") ack(name);
+  });
+  socket.on("rooms", (ack) => {
+    if (typeof ack === "function") ack([...socket.rooms]);
   });
 });
 

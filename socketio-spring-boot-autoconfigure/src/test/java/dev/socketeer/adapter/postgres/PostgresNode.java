@@ -22,8 +22,8 @@ import tools.jackson.databind.JsonNode;
  * One Java Socket.IO server of a test cluster: a whole Spring Boot WebFlux application on its own port with
  * {@code socketio.adapter.type=postgres}. On {@code /}: {@code socket.data.node = <name>}, and
  * {@code socket.data.origin = <name>} unless the socket was recovered (then it is the first node's); {@code "join"}
- * room joins and acks {@code "joined"}; {@code "set"} key, value and {@code "get"} key write and read
- * {@code socket.data}; {@code "origin"} acks with the node's name; server-side {@code "ping"} is recorded and acked with {@code "pong-<name>"}. With
+ * room joins and acks {@code "joined"}; {@code "rooms"} acks with the socket's rooms; {@code "set"} key, value and
+ * {@code "get"} key write and read {@code socket.data}; {@code "origin"} acks with the node's name; server-side {@code "ping"} is recorded and acked with {@code "pong-<name>"}. With
  * {@code test.own-loops=true} the node gets its own Reactor Netty loops, so that closing it leaves the others running.
  */
 final class PostgresNode implements AutoCloseable {
@@ -141,6 +141,7 @@ final class PostgresNode implements AutoCloseable {
                     });
                     socket.on("get", (args, ack) -> ack.send(socket.data().get(args.get(0).asString())));
                     socket.on("origin", (args, ack) -> ack.send(node));
+                    socket.on("rooms", (args, ack) -> ack.send(List.copyOf(socket.rooms())));
                     socket.on("join", (args, ack) -> {
                         socket.join(args.get(0).asString());
                         if (ack != null) {

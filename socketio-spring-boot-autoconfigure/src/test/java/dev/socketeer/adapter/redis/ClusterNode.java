@@ -18,8 +18,9 @@ import dev.socketeer.autoconfigure.SocketIoServerCustomizer;
  * <p>On {@code "/"}: {@code socket.data.origin} is the name of the node the socket first connected to; events
  * {@code "set"} key, value and {@code "get"} key write and read {@code socket.data}; event {@code "join"} joins the
  * room given and acks with the socket's rooms; event {@code "broadcast-to"} room, value sends {@code "hit"} value to
- * the room from this node; event {@code "origin"} acks with the node's name; server-side {@code "ask"} is answered with
- * {@code "<name>-answer"}; other server-side events are recorded in {@link #serverSideEvents()}.
+ * the room from this node; event {@code "origin"} acks with the node's name, {@code "rooms"} with the socket's rooms;
+ * server-side {@code "ask"} is answered with {@code "<name>-answer"}; other server-side events are recorded in
+ * {@link #serverSideEvents()}.
  */
 final class ClusterNode implements AutoCloseable {
 
@@ -134,6 +135,7 @@ final class ClusterNode implements AutoCloseable {
                             ack.send(name);
                         }
                     });
+                    socket.on("rooms", (args, ack) -> ack.send(List.copyOf(socket.rooms())));
                     socket.on("broadcast-to", (args, ack) -> server.to(args.get(0).asString()).emit("hit", args.get(1)));
                 });
                 server.sockets().onServerSideEmit("ask", (args, ack) -> {
