@@ -3,30 +3,39 @@ package dev.socketeer.adapter.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.socketeer.adapter.cluster.BackendState;
 import dev.socketeer.adapter.redis.FailoverTraffic.Flow;
+import dev.socketeer.test.HealthProbe;
 import dev.socketeer.test.NodeSocketIoClient;
 import dev.socketeer.test.TestJson;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every Redis mode and both emitters through Redis Sentinel, configured as Spring Boot configures it
  * ({@code spring.data.redis.sentinel.*}): one master, one replica, three sentinels started by the test, shared by
  * three Socket.IO clusters of Java and Node servers, one per mode (the streams cluster under its own channel prefix):
  * classic (two Java nodes and a Node server on {@code createAdapter}), sharded (a Java node and a Node server on
- * {@code createShardedAdapter}) and streams (a Java node and a Node server on {@code @socket.io/redis-streams-adapter}),
- * the Node servers on ioredis through the same sentinels. Then the master is killed once under traffic in every
- * cluster, each way, and from both emitters: the sentinels promote the replica, every node and emitter follows by
- * itself, local delivery never stops, nothing is delivered twice, and the cross-node messages lost meanwhile are
- * counted and printed ({@code [sentinel failover]} lines).
+ * {@code createShardedAdapter}) and streams (a Java node and a Node server on
+ * {@code @socket.io/redis-streams-adapter}), the Node servers on ioredis through the same sentinels. Then the master
+ * is killed once under traffic in every cluster, each way, and from both emitters: every node and emitter reports it
+ * once (health DOWN), the sentinels promote the replica, every node and emitter follows by itself (health UP), local
+ * delivery never stops, nothing is delivered twice, and the cross-node messages lost meanwhile are counted and
+ * printed ({@code [sentinel failover]} lines).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RedisSentinelTest {
@@ -159,7 +168,12 @@ class RedisSentinelTest {
                 new Flow("streams-node", seq -> nodeEmit(streamsNode, "streams-node", seq), List.of(), List.of("tj")),
                 new Flow("streams-emitter", seq -> streamsEmitter.to("room").emit("streams-emitter", seq), List.of(),
                         List.of("tj", "tn")));
-        try (FailoverTraffic traffic = FailoverTraffic.start("sentinel failover", clients, flows)) {
+        Logger backendLog = (Logger) LoggerFactory.getLogger(BackendState.class);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        backendLog.addAppender(logged);
+        try (FailoverTraffic traffic = FailoverTraffic.start("sentinel failover", clients, flows);
+                AutoCloseable detach = () -> backendLog.detachAppender(logged)) {
             traffic.killed();
             sentinels.killMaster();
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
@@ -172,7 +186,22 @@ class RedisSentinelTest {
             traffic.finish();
         }
 
-        // every cluster is whole again: server counts, requests and the emitters work on the new master
+        // each of the four nodes' adapters and both emitters saw the master go once (health DOWN), and came back once
+        List<String> lines = logged.list.stream().filter(event -> event.getLevel().isGreaterOrEqual(Level.INFO))
+                .map(ILoggingEvent::getFormattedMessage).toList();
+        lines.stream().filter(line -> line.contains("delivery resumes")).forEach(line -> System.out.println(
+                "[sentinel failover] " + line.replaceAll(" at sentinel .* after ", " after ")));
+        for (var component : Map.of("Socket.IO Redis adapter ", 4, "Socket.IO Redis emitter ", 1,
+                "Socket.IO Redis streams emitter ", 1).entrySet()) {
+            assertThat(lines).filteredOn(line -> line.startsWith(component.getKey())
+                    && line.contains("lost its connection")).hasSize(component.getValue());
+            assertThat(lines).filteredOn(line -> line.startsWith(component.getKey())
+                    && line.contains("delivery resumes")).hasSize(component.getValue());
+        }
+
+        // every cluster is whole again: the health UP, server counts, requests and the emitters work on the new master
+        await().atMost(WAIT).until(() -> Stream.of(n1, n2, s1, t1).allMatch(n -> n.adapterFactory().isConnected()
+                && "UP".equals(HealthProbe.get(n.url(), "/actuator/health/socketio").status())));
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
                 .until(() -> n2.io().sockets().adapter().serverCount().get() == 3
                         && s1.io().sockets().adapter().serverCount().get() == 2
