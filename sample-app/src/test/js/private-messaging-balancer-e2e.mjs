@@ -133,7 +133,10 @@ try {
   await send(pages.bob, 'dave', 'bob to dave while node3 is down');
   await pages.dave.waitForFunction(() => window.drops > 0);
   await selfIs(pages.dave, 'dave', false);
-  step('node3 stopped: dave\'s page shows him offline; messages sent to carol and dave');
+  // node3's disconnect handler asked the cluster whether dave had another tab before its adapter left: he shows
+  // offline to the others
+  await isOnline(pages.alice, 'dave', false);
+  step('node3 stopped: dave\'s page shows him offline, and alice sees dave offline; messages sent to carol and dave');
   await pages.carol.waitForFunction(() => window.drops > 0 && socket.connected);
   await selfIs(pages.carol, 'carol', true);
   const carolNode = await where(pages.carol);

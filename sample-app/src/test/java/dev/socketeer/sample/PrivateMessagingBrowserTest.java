@@ -66,6 +66,7 @@ class PrivateMessagingBrowserTest {
                     Duration.ofSeconds(120), () -> nginx + ":\n" + nginx.errors());
             assertThat(output).contains("four users on three nodes behind nginx", "messages crossed nodes both ways",
                     "has the same conversations and takes part in them", "a reload keeps the session",
+                    "alice sees dave offline",
                     "carol came back through nginx", "dave came back through nginx on the restarted node3");
             assertThat(nginx.linesWithStatus(400)).as("no 400 Session ID unknown through nginx").isEmpty();
         }

@@ -8,8 +8,10 @@ import reactor.util.Loggers;
 
 /**
  * Closes the {@link SocketIoServer} when the application context stops: every socket disconnects
- * with reason {@code "server shutting down"}, the adapters close, then every connection closes,
- * so clients see a transport close and reconnect (to another node) at once.
+ * with reason {@code "server shutting down"}, every connection closes (once the sessions are saved, with
+ * connection state recovery), so clients see a transport close and reconnect (to another node) at once, and the
+ * adapters close once the {@code @OnDisconnect} handlers are done (10 s at most), so that those can still reach
+ * the cluster.
  *
  * <p>Its phase, {@link SmartLifecycle#DEFAULT_PHASE}, is stopped before Boot's graceful web-server
  * shutdown ({@code DEFAULT_PHASE - 1024}), which would otherwise wait on the open WebSockets
@@ -40,8 +42,9 @@ public class SocketIoServerLifecycle implements SmartLifecycle {
     public void stop() {
         running = false;
         try {
-            // adapters (e.g. Redis) may take a moment to unsubscribe; never hold the shutdown for long
-            server.close().get(5, TimeUnit.SECONDS);
+            // bounded inside: sessions saved within 3 s, disconnect handlers awaited 10 s at most, then the adapters
+            // say goodbye (a Postgres adapter waits for its last writes within its requests timeout)
+            server.close().get(20, TimeUnit.SECONDS);
         } catch (Exception e) {
             log.warn("Socket.IO server did not close cleanly: " + e);
         }

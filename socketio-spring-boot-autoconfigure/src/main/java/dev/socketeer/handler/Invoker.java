@@ -27,6 +27,8 @@ import reactor.core.publisher.Mono;
  */
 final class Invoker {
 
+    private static final Runnable NOTHING = () -> { };
+
     private final HandlerExecutor executor;
     private final ReactiveAdapterRegistry adapters;
     private final List<ExceptionHandlers> advices;
@@ -49,31 +51,45 @@ final class Invoker {
     }
 
     void invoke(HandlerMethod method, ExceptionHandlers local, SocketIoInvocation invocation) {
+        invoke(method, local, invocation, NOTHING);
+    }
+
+    /**
+     * Invokes a handler method and answers; {@code done} runs once all of it is over: the method returned, or the
+     * reactive value it returned completed, and its exception (if any) was handled.
+     */
+    void invoke(HandlerMethod method, ExceptionHandlers local, SocketIoInvocation invocation, Runnable done) {
         Object value;
         try {
             value = method.invoke(invocation);
         } catch (Throwable error) {
-            handleError(error, method, local, invocation);
+            handleError(error, method, local, invocation, done);
             return;
         }
-        respond(value, method, invocation, error -> handleError(error, method, local, invocation));
+        respond(value, method, invocation, error -> handleError(error, method, local, invocation, done), done);
     }
 
+    /** Acks with what a method returned; {@code onError} handles a reactive value's error and then runs done. */
     private void respond(Object value, HandlerMethod method, SocketIoInvocation invocation,
-            Consumer<Throwable> onError) {
+            Consumer<Throwable> onError, Runnable done) {
         if (value == null) {
+            done.run();
             return;
         }
         ReactiveAdapter adapter = adapters.getAdapter(value.getClass());
         if (adapter == null) {
             ack(method, invocation, value);
+            done.run();
             return;
         }
         Publisher<?> publisher = adapter.toPublisher(value);
         if (adapter.isMultiValue()) {
-            Flux.from(publisher).collectList().subscribe(list -> ack(method, invocation, list), onError);
+            Flux.from(publisher).collectList().subscribe(list -> {
+                ack(method, invocation, list);
+                done.run();
+            }, onError);
         } else {
-            Mono.from(publisher).subscribe(result -> ack(method, invocation, result), onError);
+            Mono.from(publisher).subscribe(result -> ack(method, invocation, result), onError, done);
         }
     }
 
@@ -89,7 +105,7 @@ final class Invoker {
     }
 
     private void handleError(Throwable raw, HandlerMethod source, ExceptionHandlers local,
-            SocketIoInvocation invocation) {
+            SocketIoInvocation invocation, Runnable done) {
         Throwable error = unwrap(raw);
         if (error instanceof VirtualMachineError fatal) {
             throw fatal;
@@ -100,6 +116,7 @@ final class Invoker {
         }
         if (handler == null) {
             answerWithError(error, source, invocation);
+            done.run();
             return;
         }
         HandlerMethod exceptionHandler = handler;
@@ -109,10 +126,13 @@ final class Invoker {
                 value = exceptionHandler.invoke(invocation.withException(error));
             } catch (Throwable failure) {
                 answerWithError(unwrap(failure), exceptionHandler, invocation);
+                done.run();
                 return;
             }
-            respond(value, exceptionHandler, invocation,
-                    failure -> answerWithError(unwrap(failure), exceptionHandler, invocation));
+            respond(value, exceptionHandler, invocation, failure -> {
+                answerWithError(unwrap(failure), exceptionHandler, invocation);
+                done.run();
+            }, done);
         };
         if (exceptionHandler.blocking()) {
             SocketTaskQueue.runBlocking(executor, handling);

@@ -120,7 +120,7 @@ final class NamespaceHandlers {
 
     /** Registers the handlers on a socket that just connected. */
     @SuppressWarnings("unchecked")
-    void attach(Socket socket, Invoker invoker, HandlerExecutor executor) {
+    void attach(Socket socket, Invoker invoker, HandlerExecutor executor, PendingHandlers pending) {
         SocketTaskQueue queue = new SocketTaskQueue(executor);
         // connection handlers first, so that the socket's events queue up behind them
         for (Mapped mapped : connect) {
@@ -139,19 +139,29 @@ final class NamespaceHandlers {
         if (!disconnecting.isEmpty()) {
             socket.onDisconnecting((closing, reason) -> {
                 for (Mapped mapped : disconnecting) {
-                    submit(queue, invoker, mapped,
-                            new SocketIoInvocation(socket, null, List.of(), null, DisconnectReason.of(reason), null));
+                    submitCounted(queue, invoker, mapped,
+                            new SocketIoInvocation(socket, null, List.of(), null, DisconnectReason.of(reason), null),
+                            pending);
                 }
             });
         }
         if (!disconnect.isEmpty()) {
             socket.onDisconnect((closed, reason) -> {
                 for (Mapped mapped : disconnect) {
-                    submit(queue, invoker, mapped,
-                            new SocketIoInvocation(socket, null, List.of(), null, DisconnectReason.of(reason), null));
+                    submitCounted(queue, invoker, mapped,
+                            new SocketIoInvocation(socket, null, List.of(), null, DisconnectReason.of(reason), null),
+                            pending);
                 }
             });
         }
+    }
+
+    /** Submits a disconnect handler, counted in {@code pending} until it is over (a shutdown waits for it). */
+    private static void submitCounted(SocketTaskQueue queue, Invoker invoker, Mapped mapped,
+            SocketIoInvocation invocation, PendingHandlers pending) {
+        pending.started();
+        queue.submit(() -> invoker.invoke(mapped.method(), mapped.exceptionHandlers(), invocation, pending::finished),
+                mapped.method().blocking());
     }
 
     private static void submit(SocketTaskQueue queue, Invoker invoker, Mapped mapped, SocketIoInvocation invocation) {

@@ -135,8 +135,10 @@ public final class SocketIoHandlerRegistrar implements SmartInitializingSingleto
         targets.put("/", server.sockets());
         namespaces.forEach((key, handlers) -> targets.computeIfAbsent(key, k -> namespaceFor(k, patterns)));
         registerMiddlewares(targets, patterns);
+        PendingHandlers pending = new PendingHandlers();
+        server.awaitOnClose(pending::idle);
         namespaces.forEach((key, handlers) -> {
-            targets.get(key).onConnection(socket -> handlers.attach(socket, invoker, executor));
+            targets.get(key).onConnection(socket -> handlers.attach(socket, invoker, executor, pending));
             handlers.attachServerSide(targets.get(key), invoker, executor);
         });
         if (HandlerLog.LOG.isInfoEnabled()) {

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
@@ -31,6 +33,9 @@ public final class SocketIoServer {
 
     /** How long a shutdown keeps the connections open for the sessions being saved (connection state recovery). */
     private static final Duration SESSION_SAVE_WAIT = Duration.ofSeconds(3);
+    /** How long a shutdown keeps the adapters open for the work of {@link #awaitOnClose} (disconnect handlers). */
+    private static final long CLOSE_WORK_WAIT_SECONDS = 10;
+    private static final System.Logger LOG = System.getLogger(SocketIoServer.class.getName());
 
     private final ServerOptions options;
     private final PacketEncoder encoder;
@@ -43,6 +48,7 @@ public final class SocketIoServer {
     private final Base64Id ids = new Base64Id();
     private volatile ServerObserver observer = ServerObserver.NONE;
     private final AtomicReference<CompletableFuture<Void>> closed = new AtomicReference<>();
+    private final List<Supplier<? extends CompletionStage<?>>> closeWork = new CopyOnWriteArrayList<>();
 
     /** A server attached to an Engine.IO server; closing it closes the engine too. */
     public SocketIoServer(EngineServer engine, ServerOptions options) {
@@ -274,10 +280,21 @@ public final class SocketIoServer {
     }
 
     /**
+     * Makes {@link #close()} wait for some work before it closes the adapters: {@code work} is called once the
+     * sockets have disconnected (their disconnect listeners have run) and returns what completes when the work
+     * they started is done, such as disconnect handlers that still send cluster requests or broadcasts. The wait
+     * is bounded ({@value #CLOSE_WORK_WAIT_SECONDS} seconds): work still running then sees the adapters close.
+     */
+    public void awaitOnClose(Supplier<? extends CompletionStage<?>> work) {
+        closeWork.add(Objects.requireNonNull(work, "work"));
+    }
+
+    /**
      * Closes the server, once (later calls return the same future): every socket disconnects with
-     * "server shutting down", adapters close (cluster adapters say goodbye), then the connections
-     * (and the engine, when this server owns it) close, once the sessions of the sockets are saved for
-     * connection state recovery (at once without it; three seconds at most).
+     * "server shutting down"; the connections (and the engine, when this server owns it) close once the sessions
+     * of the sockets are saved for connection state recovery (at once without it; three seconds at most); the
+     * adapters close (cluster adapters say goodbye) once the work registered with {@link #awaitOnClose} is done,
+     * so that disconnect handlers can still reach the cluster.
      */
     public CompletableFuture<Void> close() {
         CompletableFuture<Void> closing = new CompletableFuture<>();
@@ -286,13 +303,8 @@ public final class SocketIoServer {
             return previous;
         }
         List<CompletableFuture<Void>> saved = new ArrayList<>();
-        List<CompletableFuture<Void>> adapters = new ArrayList<>();
         for (Namespace namespace : namespaces.values()) {
             saved.add(namespace.closeSockets("server shutting down"));
-            adapters.add(namespace.adapter().close());
-        }
-        for (ParentNamespace parent : parents) {
-            adapters.add(parent.adapter().close());
         }
         // the connections close once the sessions are saved (within a bound): a client reconnecting to another node
         // at once must find its session as it was, not miss it or find an older checkpoint of it
@@ -307,8 +319,19 @@ public final class SocketIoServer {
                     }
                     return null;
                 });
-        adapters.add(connectionsClosed);
-        CompletableFuture.allOf(adapters.toArray(CompletableFuture[]::new)).whenComplete((done, error) -> {
+        // the adapters close once the disconnect handlers are done (within a bound): one that asks the cluster who
+        // is still online must get the answer, not a request timeout
+        CompletableFuture<Void> adaptersClosed = workDone().thenCompose(done -> {
+            List<CompletableFuture<Void>> adapters = new ArrayList<>();
+            for (Namespace namespace : namespaces.values()) {
+                adapters.add(namespace.adapter().close());
+            }
+            for (ParentNamespace parent : parents) {
+                adapters.add(parent.adapter().close());
+            }
+            return CompletableFuture.allOf(adapters.toArray(CompletableFuture[]::new));
+        });
+        CompletableFuture.allOf(adaptersClosed, connectionsClosed).whenComplete((done, error) -> {
             if (error != null) {
                 closing.completeExceptionally(error);
             } else {
@@ -316,5 +339,26 @@ public final class SocketIoServer {
             }
         });
         return closing;
+    }
+
+    private CompletableFuture<Void> workDone() {
+        if (closeWork.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<CompletableFuture<?>> work = new ArrayList<>();
+        for (Supplier<? extends CompletionStage<?>> supplier : closeWork) {
+            try {
+                work.add(supplier.get().toCompletableFuture().exceptionally(error -> null));
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "Work to await on close failed; not waiting for it", e);
+            }
+        }
+        CompletableFuture<Void> all = CompletableFuture.allOf(work.toArray(CompletableFuture[]::new));
+        return all.copy().completeOnTimeout(null, CLOSE_WORK_WAIT_SECONDS, TimeUnit.SECONDS).thenRun(() -> {
+            if (!all.isDone()) {
+                LOG.log(System.Logger.Level.WARNING, "Disconnect handlers still running after "
+                        + CLOSE_WORK_WAIT_SECONDS + " s of shutdown; closing the adapters under them");
+            }
+        });
     }
 }

@@ -10,6 +10,7 @@ import dev.socketeer.server.SocketIoServer;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.context.annotation.Profile;
 
@@ -92,19 +93,20 @@ class ChatController {
         socket.to(ROOM).emit("stop typing", nickname(socket));
     }
 
+    /** Returns the online-list update: a node shutting down waits for it before it leaves the cluster. */
     @OnDisconnect
-    void left(Socket socket) {
+    CompletableFuture<Void> left(Socket socket) {
         stopTyping(socket);
-        broadcastOnline();
+        return broadcastOnline();
     }
 
     private static String nickname(Socket socket) {
         return (String) socket.data().get(ChatAuthentication.NICKNAME);
     }
 
-    private void broadcastOnline() {
+    private CompletableFuture<Void> broadcastOnline() {
         long version = onlineVersion.updateAndGet(last -> Math.max(last + 1, System.currentTimeMillis() * 1000));
-        server.in(ROOM).fetchSockets().thenAccept(sockets -> {
+        return server.in(ROOM).fetchSockets().thenAccept(sockets -> {
             TreeSet<String> names = new TreeSet<>();
             sockets.forEach(remote -> {
                 Object name = remote.data().get(ChatAuthentication.NICKNAME);
