@@ -83,7 +83,12 @@ final class PostgresAdapter extends ClusterAdapterWithHeartbeat {
     private final Object sessionLock = new Object();
     private volatile Disposable checkpointTimer;
     private volatile Disposable orphanTimer;
-    private volatile long startedAt;
+    /**
+     * Since when this node has been hearing the cluster without a break: its start, or its last reconnection to
+     * Postgres (peers it missed meanwhile were dropped from {@link #nodes()} and are heard again within a heartbeat).
+     */
+    private volatile long listeningSince;
+    private volatile boolean closing;
 
     PostgresAdapter(LocalNamespace namespace, PostgresPubSub pubSub, PostgresAdapterOptions options,
             ClusterMessageCodec codec, PostgresRecoveryStore store) {
@@ -106,8 +111,9 @@ final class PostgresAdapter extends ClusterAdapterWithHeartbeat {
         if (recovery != null) {
             store.enable(recovery);
             pubSub.state().onUp(this::learnLastEventId);
+            pubSub.state().onUp(() -> listeningSince = System.currentTimeMillis());
             learnLastEventId();
-            startedAt = System.currentTimeMillis();
+            listeningSince = System.currentTimeMillis();
             long every = options.sessionCheckpointInterval().toMillis();
             checkpointTimer = Schedulers.parallel().schedulePeriodically(this::checkpoint, every, every,
                     TimeUnit.MILLISECONDS);
@@ -134,6 +140,7 @@ final class PostgresAdapter extends ClusterAdapterWithHeartbeat {
     /** Waits (within the requests timeout) for the sessions being saved, so that a shutdown keeps them. */
     @Override
     public CompletableFuture<Void> close() {
+        closing = true;
         for (Disposable timer : new Disposable[] { checkpointTimer, orphanTimer }) {
             if (timer != null) {
                 timer.dispose();
@@ -349,8 +356,9 @@ final class PostgresAdapter extends ClusterAdapterWithHeartbeat {
             return;
         }
         synchronized (sessionLock) {
-            // a socket may have left (and been saved or deleted) since it was looked at: not written then
-            sessions.removeIf(session -> !live.containsKey(session.sid()));
+            // a socket may have left (and been saved or deleted) since it was looked at, or be leaving (saved, not
+            // out of 'live' yet): not written then, or the checkpoint would land after the save and make it live
+            sessions.removeIf(session -> !live.containsKey(session.sid()) || saved.contains(session.sid()));
             Map<String, Checkpoint> previous = new java.util.HashMap<>();
             for (PostgresRecoveryStore.LiveSession session : sessions) {
                 previous.put(session.sid(), live.put(session.sid(), next.get(session.sid())));
@@ -368,11 +376,14 @@ final class PostgresAdapter extends ClusterAdapterWithHeartbeat {
 
     /**
      * Live sessions whose node is gone without saying so (a crash) start expiring: they are kept for the disconnection
-     * window from now. Not in the first heartbeat timeout after start, while the peers are not all known.
+     * window from now. Only with a view of the cluster one can trust (heard without a break for a heartbeat timeout
+     * and interval, since the start or the last reconnection, and not closing: this node's peer list is empty then),
+     * so that a node that missed heartbeats does not take the live sockets of others for orphans.
      */
     private void expireOrphans() {
-        long knownSince = startedAt + options.heartbeatTimeout().toMillis() + options.heartbeatInterval().toMillis();
-        if (!backendState().connected() || System.currentTimeMillis() < knownSince) {
+        long trustedFrom = listeningSince + options.heartbeatTimeout().toMillis()
+                + options.heartbeatInterval().toMillis();
+        if (closing || !backendState().connected() || System.currentTimeMillis() < trustedFrom) {
             return;
         }
         Set<String> alive = new HashSet<>(nodes());

@@ -107,7 +107,13 @@ class PostgresRecoveryTest {
 
     private static String awaitNewSession(Set<String> before) {
         List<String> added = new ArrayList<>();
-        await().atMost(WAIT).until(() -> {
+        await().atMost(WAIT).conditionEvaluationListener(condition -> {
+            if (condition.getRemainingTimeInMS() <= condition.getPollInterval().toMillis()) {
+                System.err.println("[diag] before " + before + " sessions now:\n" + postgres.psql(
+                        "SELECT pid, sid, expires_at, owner FROM socket_io_sessions") + "\nnodes A " + a.adapter("/").uid()
+                        + " B " + b.adapter("/").uid());
+            }
+        }).until(() -> {
             added.clear();
             added.addAll(sessionPids());
             added.removeAll(before);
@@ -133,6 +139,11 @@ class PostgresRecoveryTest {
 
     private static void awaitRecovered(String client, String sid) {
         JsonNode connected = clients.awaitConnect(client, WAIT);
+        if (!connected.get("recovered").asBoolean()) {
+            System.err.println("[diag] not recovered " + connected + " sessions now:\n" + postgres.psql(
+                    "SELECT pid, sid, expires_at, owner FROM socket_io_sessions") + "\nnodes A " + a.adapter("/").uid()
+                    + " B " + b.adapter("/").uid());
+        }
         assertThat(connected.get("recovered").asBoolean()).as("recovered").isTrue();
         assertThat(connected.get("sid").asString()).isEqualTo(sid);
     }
