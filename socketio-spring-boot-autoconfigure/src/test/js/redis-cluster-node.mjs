@@ -3,12 +3,14 @@
 // (dev.socketeer.adapter.redis.Redis*NodeInteropTest).
 //
 // Usage: node redis-cluster-node.mjs <redisPort | sentinel:<masterName>:<port1,port2,...> | cluster:<port1,port2,...>>
-//        <classic|sharded|streams> [maxDisconnectionDurationMs]
+//        <classic|sharded|streams> [maxDisconnectionDurationMs, 0 for none] [key]
 // The sentinel form connects with ioredis through Redis Sentinel, as Node users do; the cluster form with an ioredis
 // Cluster (shardedSubscribers on: each shard channel subscribed on its slot's master, and moved there again after a
 // failover, which node-redis 4.7's cluster client does not do).
 // With a duration, connection state recovery is on (skipMiddlewares default) and each connection reports
 // {"type":"connection","sid","recovered","rooms"}.
+// With a key, the adapter's channels start with it instead of "socket.io" (key of createAdapter and of the emitter,
+// channelPrefix of the sharded and streams adapters), so that clusters of several modes can share one Redis.
 // Prints {"type":"listening","port":N,"uid":...} first. Exits when stdin closes.
 //
 // Behaviour on "/": socket.data = {origin:"node"}; "join" room -> joins, acks; server-side "ask" -> answers "node-answer";
@@ -33,7 +35,7 @@ import { createAdapter as createStreamsAdapter } from "@socket.io/redis-streams-
 import { Emitter } from "@socket.io/redis-emitter";
 import { createClient } from "redis";
 
-const [redisPort, mode = "classic", recovery] = process.argv.slice(2);
+const [redisPort, mode = "classic", recovery, key] = process.argv.slice(2);
 const url = `redis://127.0.0.1:${redisPort}`;
 
 function write(report) {
@@ -101,13 +103,14 @@ if (redisPort.startsWith("sentinel:")) {
   await Promise.all([pubClient.connect(), subClient.connect(), emitterClient.connect()]);
 }
 
-const adapter = mode === "streams" ? createStreamsAdapter(pubClient)
-  : mode === "sharded" ? createShardedAdapter(pubClient, subClient) : createAdapter(pubClient, subClient);
+const adapter = mode === "streams" ? createStreamsAdapter(pubClient, key ? { channelPrefix: key } : {})
+  : mode === "sharded" ? createShardedAdapter(pubClient, subClient, key ? { channelPrefix: key } : {})
+  : createAdapter(pubClient, subClient, key ? { key } : {});
 const httpServer = createServer();
 const options = { cors: { origin: "*" }, adapter };
-if (recovery) options.connectionStateRecovery = { maxDisconnectionDuration: Number(recovery) };
+if (Number(recovery) > 0) options.connectionStateRecovery = { maxDisconnectionDuration: Number(recovery) };
 const io = new Server(httpServer, options);
-const emitter = new Emitter(emitterClient);
+const emitter = new Emitter(emitterClient, key ? { key } : {});
 
 io.on("connection", (socket) => {
   if (!socket.recovered) socket.data = { origin: "node" };
@@ -201,6 +204,8 @@ lines.on("line", (line) => {
   if (line.trim()) handle(JSON.parse(line));
 });
 lines.on("close", async () => {
+  // a client still reconnecting (ioredis after a failover) may never answer QUIT: the test waits on this exit
+  setTimeout(() => process.exit(0), 1000).unref();
   io.close();
   await Promise.allSettled([pubClient.quit(), subClient.quit(), emitterClient.quit()]);
   process.exit(0);

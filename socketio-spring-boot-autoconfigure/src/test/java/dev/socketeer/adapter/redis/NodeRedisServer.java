@@ -17,7 +17,7 @@ final class NodeRedisServer implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
 
     NodeRedisServer(int redisPort, String mode) {
-        this(Integer.toString(redisPort), mode, null);
+        this(Integer.toString(redisPort), mode, null, null);
     }
 
     /**
@@ -25,19 +25,23 @@ final class NodeRedisServer implements AutoCloseable {
      *     {@code cluster:<port,...>} to connect to a Redis Cluster (an ioredis {@code Cluster})
      */
     NodeRedisServer(String redis, String mode) {
-        this(redis, mode, null);
+        this(redis, mode, null, null);
+    }
+
+    /** With the adapter's channels under {@code key} instead of {@code socket.io} (several clusters on one Redis). */
+    NodeRedisServer(String redis, String mode, String key) {
+        this(redis, mode, null, key);
     }
 
     /** With connection state recovery on when {@code maxDisconnectionDuration} is given. */
     NodeRedisServer(int redisPort, String mode, Duration maxDisconnectionDuration) {
-        this(Integer.toString(redisPort), mode, maxDisconnectionDuration);
+        this(Integer.toString(redisPort), mode, maxDisconnectionDuration, null);
     }
 
-    private NodeRedisServer(String redis, String mode, Duration maxDisconnectionDuration) {
-        this.process = maxDisconnectionDuration == null
-                ? NodeProcess.start("redis-cluster-node.mjs", redis, mode)
-                : NodeProcess.start("redis-cluster-node.mjs", redis, mode,
-                        Long.toString(maxDisconnectionDuration.toMillis()));
+    private NodeRedisServer(String redis, String mode, Duration maxDisconnectionDuration, String key) {
+        String recovery = maxDisconnectionDuration == null ? "0" : Long.toString(maxDisconnectionDuration.toMillis());
+        this.process = key == null ? NodeProcess.start("redis-cluster-node.mjs", redis, mode, recovery)
+                : NodeProcess.start("redis-cluster-node.mjs", redis, mode, recovery, key);
         this.port = process.await(report -> "listening".equals(report.path("type").asString()), WAIT,
                 "the Node server listening").get("port").asInt();
     }
