@@ -283,7 +283,7 @@ public final class SocketIoServer {
      * Makes {@link #close()} wait for some work before it closes the adapters: {@code work} is called once the
      * sockets have disconnected (their disconnect listeners have run) and returns what completes when the work
      * they started is done, such as disconnect handlers that still send cluster requests or broadcasts. The wait
-     * is bounded ({@value #CLOSE_WORK_WAIT_SECONDS} seconds): work still running then sees the adapters close.
+     * is bounded (ten seconds): work still running then sees the adapters close.
      */
     public void awaitOnClose(Supplier<? extends CompletionStage<?>> work) {
         closeWork.add(Objects.requireNonNull(work, "work"));

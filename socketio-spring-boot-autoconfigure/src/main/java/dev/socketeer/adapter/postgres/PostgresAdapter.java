@@ -110,10 +110,8 @@ final class PostgresAdapter extends ClusterAdapterWithHeartbeat {
         pubSub.state().onUp(this::announce);
         if (recovery != null) {
             store.enable(recovery);
-            pubSub.state().onUp(this::learnLastEventId);
-            pubSub.state().onUp(() -> listeningSince = System.currentTimeMillis());
-            learnLastEventId();
-            listeningSince = System.currentTimeMillis();
+            pubSub.state().onUp(this::onListening);
+            onListening();
             long every = options.sessionCheckpointInterval().toMillis();
             checkpointTimer = Schedulers.parallel().schedulePeriodically(this::checkpoint, every, every,
                     TimeUnit.MILLISECONDS);
@@ -123,6 +121,12 @@ final class PostgresAdapter extends ClusterAdapterWithHeartbeat {
         }
         return pubSub.listen(namespace.name(), uid::equals, this::onMessage)
                 .thenCompose(listening -> super.init());
+    }
+
+    /** At start and after each reconnection: the view of the cluster starts again, the last event id is learnt. */
+    private void onListening() {
+        listeningSince = System.currentTimeMillis();
+        learnLastEventId();
     }
 
     private void learnLastEventId() {
