@@ -9,8 +9,8 @@
 // Talks to dev.socketeer.sample.PrivateMessagingBrowserTest through dev.socketeer.sample.BrowserScript: asks
 // "where <namespace> <socket id>", "stop node3", "restart node3" on stdout and reads the answers on stdin.
 // With SCREENSHOTS=<dir>, writes <dir>/private-messaging.png. Exits 0 when every step passed, 1 otherwise.
-import { createInterface } from 'node:readline';
 import { chromium } from 'playwright-core';
+import { ask, done, step } from './driver.mjs';
 import { addressesByNode, awaitRoute, forwarder } from './own-addresses.mjs';
 
 const [balancer, executablePath, ...nodeUrls] = process.argv.slice(2);
@@ -18,16 +18,6 @@ const nodes = Object.fromEntries(nodeUrls.map((url, i) => [`node${i + 1}`, url])
 const screenshots = process.env.SCREENSHOTS;
 const STEP_TIMEOUT = 20_000;
 const NAMESPACE = '/private-messaging';
-const started = Date.now();
-const step = (name) => console.log(`[e2e] ${name} (+${((Date.now() - started) / 1000).toFixed(1)} s)`);
-const stdin = createInterface({ input: process.stdin });
-const answers = [];
-const waiting = [];
-stdin.on('line', (line) => (waiting.length > 0 ? waiting.shift()(line.trim()) : answers.push(line.trim())));
-const ask = (question) => {
-  console.log(`[e2e] ${question}`);
-  return answers.length > 0 ? Promise.resolve(answers.shift()) : new Promise((resolve) => waiting.push(resolve));
-};
 
 const browser = await chromium.launch({
   executablePath,
@@ -176,6 +166,6 @@ try {
 } finally {
   await browser.close();
   for (const via of forwarders) via.close();
-  stdin.close();
+  done();
 }
 process.exit(failed ? 1 : 0);
