@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
  * for a local try only because every browser of one machine comes from 127.0.0.1. Here each browser comes from an
  * address of its own ({@code own-addresses.mjs}), so the hash spreads them as it spreads real users.
  */
-@Timeout(value = 3, unit = TimeUnit.MINUTES)
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
 class ChatRecoveryBrowserTest {
 
     /** The nodes share the key that signs chat tokens: a page signs in on one node and may recover on another. */
@@ -39,7 +39,7 @@ class ChatRecoveryBrowserTest {
                 LoadBalancer nginx = LoadBalancer.nginx(LoadBalancer.NGINX_HASH, nodes.ports())) {
             List<String> args = new ArrayList<>(List.of(nginx.url(), BrowserScript.CHROMIUM.toString()));
             args.addAll(nodes.urls());
-            String output = BrowserScript.run("chat-recovery-e2e.mjs", args, nodes, Duration.ofSeconds(120),
+            String output = BrowserScript.run("chat-recovery-e2e.mjs", args, nodes, Duration.ofSeconds(150),
                     () -> nginx + ":\n" + nginx.errors());
             assertThat(output).contains("four users on three nodes behind nginx", "messages crossed nodes",
                     "bob and carol wrote while node1 was down", "dan recovered through nginx on node",
