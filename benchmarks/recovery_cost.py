@@ -304,7 +304,8 @@ def render(cfg, results, order, mach, seconds, load_before, load_after, command)
 
 def pg_version():
     try:
-        return subprocess.run([f"{pg_bin()}/postgres", "--version"], capture_output=True, text=True).stdout.split()[-1]
+        out = subprocess.run([f"{pg_bin()}/postgres", "--version"], capture_output=True, text=True).stdout
+        return out.split("(PostgreSQL)")[1].strip()
     except (OSError, SystemExit, IndexError):
         return "?"
 
