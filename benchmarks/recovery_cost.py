@@ -26,6 +26,8 @@ if os.environ.get("BENCH_RECOVERY_SCENARIOS"):
     SCENARIOS = os.environ["BENCH_RECOVERY_SCENARIOS"].split(",")
 if os.environ.get("BENCH_RECOVERY_ORDER"):
     ORDER = os.environ["BENCH_RECOVERY_ORDER"].split(",")
+# more properties for every node, to test a hypothesis (e.g. --socketio.adapter.postgres.session-checkpoint-interval=1h)
+NODE_ARGS = os.environ.get("BENCH_RECOVERY_NODE_ARGS", "").split()
 # the recovery properties (docs/guide/configuration.md)
 RECOVERY_ON = ["--socketio.connection-state-recovery.enabled=true",
                "--socketio.connection-state-recovery.max-disconnection-duration=2m"]
@@ -150,7 +152,7 @@ def measure(h, cfg, backend, recovery, port):
         logs = []
         for p_ in (port, port + 1):
             cmd = h.SERVERS["socketeer"]["cmd"](p_, [f"--server.port={p_}", *store.node_args(),
-                                                     *(RECOVERY_ON if recovery else [])])
+                                                     *(RECOVERY_ON if recovery else []), *NODE_ARGS])
             logs.append(f"{cfg['tmp']}/recovery-{label}-{p_}.log")
             nodes.append(h.start(h.taskset(0, cmd, cfg["pinned"]), {"PORT": str(p_)}, logs[-1]))
         for n_, p_ in zip(nodes, (port, port + 1)):
