@@ -759,7 +759,7 @@ def main():
     if a.scale:
         # per generator process (one per node) at most ~19.9k sockets: the harness checks that below
         cfg.update({"rooms": 1000, "warmup": a.warmup or 5, "duration": a.duration or 5, "settle": 5,
-                    "connect-timeout": 300, "requests-timeout": 30, "scale-clients": a.scale_clients,
+                    "connect-timeout": 420, "requests-timeout": 90, "scale-clients": a.scale_clients,
                     "scale-nodes": a.scale_nodes, "scale-broadcasts": 5, "scale-connect-concurrency": 100,
                     "clients": -(-a.scale_clients // a.scale_nodes)})
     cfg["pinned"] = a.pinned
@@ -775,7 +775,7 @@ def main():
     if cfg["clients"] + 1 + 120 > limit:
         log(f"{cfg['clients']} WebSocket clients need more than the {limit} open files a process may hold here "
             f"(ulimit -n): one generator process holds at most ~{limit - 120} sockets. Lower --clients, or run "
-            f"several generator processes (not automated yet).")
+            f"several generator processes (--scale does, one per node).")
         sys.exit(3)
     if cfg["clients"] + 1 + 2 * cfg["poll-clients"] + 120 > limit:
         cfg["poll-clients"] = (limit - 120 - cfg["clients"] - 1) // 2
@@ -981,7 +981,8 @@ def measure_scale(name, cfg, port, rounds_seq):
                    "--window", str(cfg["window"]), "--threads", "1",
                    "--connect-concurrency", str(cfg["scale-connect-concurrency"]),
                    "--connect-timeout", str(cfg["connect-timeout"]), "--settle", str(cfg["settle"]),
-                   "--index-offset", str(offset), "--big-every", str(big_every), "--driver", str(i == 0).lower()]
+                   "--index-offset", str(offset), "--big-every", str(big_every), "--driver", str(i == 0).lower(),
+                   "--query-timeout", str(cfg["requests-timeout"] + 30)]
             offset += per[i]
             workers.append(ScaleWorker(cmd, f"{cfg['tmp']}/scale-{name}-gen{i}.log"))
         t0 = time.time()
@@ -1010,12 +1011,12 @@ def measure_scale(name, cfg, port, rounds_seq):
         w0 = workers[0]
         # serverCount and fetchSockets, from node 0, one at a time
         queries = {}
-        for label, command, reps in [("serverCount", "query count", 5), ("fetchSockets one room", "query fetch r1", 5),
-                                     ("fetchSockets room big", "query fetch big", 5),
-                                     ("fetchSockets all", "query fetch *", 3)]:
+        for label, command, reps in [("serverCount", "query count", 3), ("fetchSockets one room", "query fetch r1", 3),
+                                     ("fetchSockets room big", "query fetch big", 3),
+                                     ("fetchSockets all", "query fetch *", 2)]:
             runs = []
             for _ in range(reps):
-                a_ = w0.ask(command, 150)
+                a_ = w0.ask(command, cfg["requests-timeout"] + 60)
                 count, micros = scale_answer(a_)
                 runs.append({"count": count, "nodeUs": micros, "roundTripUs": a_.get("roundTripUs"),
                              "error": a_.get("error")})

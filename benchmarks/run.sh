@@ -5,6 +5,8 @@
 #   benchmarks/run.sh --full          19.5k WS clients, 9k polling clients, longer windows, 5 rounds
 #   benchmarks/run.sh --pinned        server on core 0, generator on core 1 (taskset)
 #   benchmarks/run.sh --jmh           the JMH suite for the hot paths instead
+#   benchmarks/run.sh --scale         100k WebSocket clients on six Socketeer nodes + Redis, then six Node nodes
+#                                     (< 15 min; --scale-clients N for a smaller cluster run)
 #   other options go to harness.py: --rounds N, --servers socketeer,node,..., --clients N, --duration S, --no-cross
 #   --skip-build                      reuse the last build
 set -euo pipefail

@@ -703,7 +703,7 @@ public final class LoadGen {
                         String args = cmd[1].equals("fetch") ? "\"" + cmd[2] + "\"" : "";
                         long t0 = System.nanoTime();
                         driver.channel.eventLoop().execute(() -> driver.sendQuery(cmd[1], args, answer));
-                        String ack = answer.get(120, TimeUnit.SECONDS);
+                        String ack = answer.get(intOpt("query-timeout", 150), TimeUnit.SECONDS);
                         r.put("roundTripUs", round((System.nanoTime() - t0) / 1e3));
                         r.put("answer", ack);
                     }
