@@ -313,8 +313,11 @@ def start_cross(name, cfg, port, count=2):
     behind their own Redis on port + 1000; returns (redis, nodes). cfg["requests-timeout"] (seconds), when set, is
     the adapters' requests timeout (fetchSockets, serverCount) on both servers alike."""
     redis_port = port + 1000
+    # --scale: fetchSockets on all of 100k sends each node's ~17k sockets (~8 MB) to every node's subscriber at
+    # once, past Redis's default pubsub output buffer limit (32 MB hard, 8 MB for 60 s), which cuts the subscribers
+    limit = ["--client-output-buffer-limit", cfg["redis-pubsub-buffer"]] if cfg.get("redis-pubsub-buffer") else []
     r = start(taskset(0, ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
-                          "--appendonly", "no"], cfg["pinned"]), {}, f"{cfg['tmp']}/redis-{redis_port}.log")
+                          "--appendonly", "no", *limit], cfg["pinned"]), {}, f"{cfg['tmp']}/redis-{redis_port}.log")
     if not wait_port(redis_port, r, 10):
         return r, []
     nodes = []
@@ -735,6 +738,9 @@ def main():
     ap.add_argument("--scale-clients", type=int, default=100000, dest="scale_clients",
                     help="clients of the whole cluster in --scale (default 100,000)")
     ap.add_argument("--scale-nodes", type=int, default=6, dest="scale_nodes")
+    ap.add_argument("--redis-pubsub-buffer", dest="redis_pubsub_buffer",
+                    help="Redis's pubsub output buffer limit for --scale, e.g. 'pubsub 512mb 256mb 60' "
+                         "(default: Redis's own, 32mb 8mb 60)")
     ap.add_argument("--out", default=DOCS)
     a = ap.parse_args()
     # the quick set (< 10 min on a 2-core box, build excluded): 10k WebSocket clients kept for the footprint and
@@ -759,8 +765,8 @@ def main():
     if a.scale:
         # per generator process (one per node) at most ~19.9k sockets: the harness checks that below
         cfg.update({"rooms": 1000, "warmup": a.warmup or 5, "duration": a.duration or 5, "settle": 5,
-                    "connect-timeout": 420, "requests-timeout": 90, "scale-clients": a.scale_clients,
-                    "scale-nodes": a.scale_nodes, "scale-broadcasts": 5, "scale-connect-concurrency": 100,
+                    "connect-timeout": 900, "requests-timeout": 90, "scale-clients": a.scale_clients,
+                    "scale-nodes": a.scale_nodes, "scale-broadcasts": 5, "redis-pubsub-buffer": a.redis_pubsub_buffer, "scale-connect-concurrency": 100,
                     "clients": -(-a.scale_clients // a.scale_nodes)})
     cfg["pinned"] = a.pinned
     cfg["cross-mode"] = a.cross_mode
@@ -1013,7 +1019,7 @@ def measure_scale(name, cfg, port, rounds_seq):
         queries = {}
         for label, command, reps in [("serverCount", "query count", 3), ("fetchSockets one room", "query fetch r1", 3),
                                      ("fetchSockets room big", "query fetch big", 3),
-                                     ("fetchSockets all", "query fetch *", 2)]:
+                                     ("fetchSockets all", "query fetch *", 1)]:
             runs = []
             for _ in range(reps):
                 a_ = w0.ask(command, cfg["requests-timeout"] + 60)
@@ -1092,6 +1098,12 @@ def measure_scale(name, cfg, port, rounds_seq):
         for x in per_node:
             x["rssEnd"] = rss_bytes(x["pid"])
         res["redisRssEnd"] = rss_bytes(r.pid)
+        # Redis cuts a subscriber whose output buffer passes its limit (pubsub: 32 MB at once, or 8 MB for 60 s)
+        try:
+            rlog = open(f"{cfg['tmp']}/redis-{port + 1000}.log", errors="replace").read()
+            res["redisSubscribersCut"] = rlog.count("overcoming of output buffer limits")
+        except OSError:
+            pass
         res["wallSeconds"] = round(time.time() - t_start, 1)
         return res
     finally:
@@ -1134,7 +1146,10 @@ def render_scale(a, cfg, servers, date, results, mach, seconds):
              f"{mach['@socket.io/redis-adapter']}.",
              f"Load average at the start: {cfg['loadStart']}; at the end: {cfg['loadEnd']}. Wall time {seconds / 60:.1f} min.",
              "",
-             f"Each server: {n_nodes} nodes on one `redis-server` ({cfg['cross-mode']} Redis adapter; requests timeout "
+             f"Each server: {n_nodes} nodes on one `redis-server` "
+             f"(`client-output-buffer-limit {cfg.get('redis-pubsub-buffer') or 'pubsub 32mb 8mb 60'}`"
+             f"{'' if cfg.get('redis-pubsub-buffer') else ', the default'}; "
+             f"{cfg['cross-mode']} Redis adapter; requests timeout "
              f"{cfg['requests-timeout']} s on both), {n_nodes} generator processes (one per node, each holding that "
              f"node's clients), {cfg['scale-clients']:,} WebSocket clients in {cfg['rooms']} rooms (the room of a client "
              f"is its index in the whole cluster modulo {cfg['rooms']}, so every room spans every node; one client in "
@@ -1227,6 +1242,10 @@ def render_scale(a, cfg, servers, date, results, mach, seconds):
         for x in (r.get("broadcastAll") or {}).get("runs", []):
             if x.get("error") or x.get("lost") or x.get("corrupt"):
                 problems.append(f"- {s}: broadcast to all: {x}")
+        if r.get("redisSubscribersCut"):
+            problems.append(f"- {s}: Redis closed {r['redisSubscribersCut']} subscriber connections of the nodes for "
+                            f"overcoming the pubsub output buffer limit (`client-output-buffer-limit pubsub 32mb 8mb 60`, "
+                            f"the default; see the Redis log)")
         fm = r.get("fanoutMax") or {}
         if fm.get("error") or fm.get("lost") or fm.get("corrupt"):
             problems.append(f"- {s}: room fan-out: error {fm.get('error')}, lost {fm.get('lost')}, corrupt {fm.get('corrupt')}")

@@ -6,7 +6,8 @@
 #   benchmarks/run.sh --pinned        server on core 0, generator on core 1 (taskset)
 #   benchmarks/run.sh --jmh           the JMH suite for the hot paths instead
 #   benchmarks/run.sh --scale         100k WebSocket clients on six Socketeer nodes + Redis, then six Node nodes
-#                                     (< 15 min; --scale-clients N for a smaller cluster run)
+#                                     (--scale-clients N for a smaller cluster; --redis-pubsub-buffer "pubsub 512mb
+#                                     256mb 60" raises Redis's limit so fetchSockets on all can be measured)
 #   other options go to harness.py: --rounds N, --servers socketeer,node,..., --clients N, --duration S, --no-cross
 #   --skip-build                      reuse the last build
 set -euo pipefail
