@@ -19,6 +19,11 @@ import org.springframework.context.annotation.Bean;
  * {@code fetch(room)} runs a cluster-wide {@code fetchSockets()} on the room ({@code "*"}: on all sockets) and
  * acks {@code (count, micros)}; {@code count()} runs {@code serverCount()} and acks {@code (count, micros)}; the
  * micros are the time the node took, from the call to the answer.
+ *
+ * <p>For the recovery-cost mode ({@code run.sh --recovery-cost}): {@code join(room,
+ * payload)} and {@code leave(room, payload)} join and leave a room, {@code data(payload)} sets the socket's data
+ * entry {@code v} to the payload; each acks the payload (a join's ack waits until the socket gets the room's
+ * broadcasts from every node).
  */
 @SpringBootApplication
 public class BenchApplication {
@@ -57,6 +62,24 @@ public class BenchApplication {
                 long t0 = System.nanoTime();
                 server.sockets().adapter().serverCount()
                         .whenComplete((count, error) -> answer(ack, error == null ? count : -1, t0, error));
+            });
+            socket.on("join", (args, ack) -> {
+                socket.join(args.get(0).asString());
+                if (ack != null) {
+                    ack.send(args.get(1));
+                }
+            });
+            socket.on("leave", (args, ack) -> {
+                socket.leave(args.get(0).asString());
+                if (ack != null) {
+                    ack.send(args.get(1));
+                }
+            });
+            socket.on("data", (args, ack) -> {
+                socket.data().put("v", args.get(0).asString());
+                if (ack != null) {
+                    ack.send(args.get(0));
+                }
             });
             socket.on("req", (args, ack) -> {
                 if (ack != null) {
