@@ -310,35 +310,45 @@ def socketeer_has_redis():
     return False
 
 
-def start_cross(name, cfg, port):
-    """Two nodes of one server behind their own Redis; returns (redis, nodes)."""
+def start_cross(name, cfg, port, count=2):
+    """`count` nodes (two for the cross-node scenario, six for --scale) of one server on ports port, port + 1, ...,
+    behind their own Redis on port + 1000; returns (redis, nodes). cfg["requests-timeout"] (seconds), when set, is
+    the adapters' requests timeout (fetchSockets, serverCount) on both servers alike."""
     redis_port = port + 1000
+    # --scale: fetchSockets on all of 100k sends each node's ~17k sockets (~8 MB) to every node's subscriber at
+    # once, past Redis's default pubsub output buffer limit (32 MB hard, 8 MB for 60 s), which cuts the subscribers
+    limit = ["--client-output-buffer-limit", cfg["redis-pubsub-buffer"]] if cfg.get("redis-pubsub-buffer") else []
     r = start(taskset(0, ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
-                          "--appendonly", "no"], cfg["pinned"]), {}, f"{cfg['tmp']}/redis-{redis_port}.log")
+                          "--appendonly", "no", *limit], cfg["pinned"]), {}, f"{cfg['tmp']}/redis-{redis_port}.log")
     if not wait_port(redis_port, r, 10):
         return r, []
     nodes = []
-    for p_ in (port, port + 1):
+    timeout = cfg.get("requests-timeout")
+    for p_ in range(port, port + count):
         if name == "node":
             cmd = SERVERS["node"]["cmd"](p_, [])
             env = {"PORT": str(p_), "MEMDIR": cfg["tmp"], "REDIS_URL": f"redis://127.0.0.1:{redis_port}",
                    "REDIS_MODE": cfg["cross-mode"]}
+            if timeout:
+                env["REQUESTS_TIMEOUT"] = str(int(timeout * 1000))
         else:
             cmd = SERVERS["socketeer"]["cmd"](p_, [f"--server.port={p_}", "--socketio.adapter.type=redis",
                                                    f"--socketio.adapter.redis.mode={cfg['cross-mode']}",
                                                    "--spring.data.redis.host=127.0.0.1",
-                                                   f"--spring.data.redis.port={redis_port}"])
+                                                   f"--spring.data.redis.port={redis_port}",
+                                                   *([f"--socketio.adapter.redis.requests-timeout={timeout}s"]
+                                                     if timeout else [])])
             env = {"PORT": str(p_)}
         nodes.append(start(taskset(0, cmd, cfg["pinned"]), env, f"{cfg['tmp']}/{name}-redis-{p_}.log"))
     return r, nodes
 
 
-def cross_adapter_ok(name, cfg, port):
+def cross_adapter_ok(name, cfg, port, count=2):
     """The log of each node must say it runs the Redis adapter (Socketeer prints the AdapterFactory in use,
     Node prints "(redis adapter)"): a node that quietly fell back to the in-memory adapter would still
     serve its own half of the clients."""
     want = "RedisAdapterFactory" if name == "socketeer" else "(redis adapter)"
-    for p_ in (port, port + 1):
+    for p_ in range(port, port + count):
         f = f"{cfg['tmp']}/{name}-redis-{p_}.log"
         deadline = time.time() + 15
         while True:
@@ -728,6 +738,14 @@ def main():
     ap.add_argument("--duration", type=float)
     ap.add_argument("--warmup", type=float)
     ap.add_argument("--poll-clients", type=int, dest="poll_clients")
+    ap.add_argument("--scale", action="store_true",
+                    help="the scale scenario: 100k WebSocket clients on six nodes + Redis, Socketeer then Node")
+    ap.add_argument("--scale-clients", type=int, default=100000, dest="scale_clients",
+                    help="clients of the whole cluster in --scale (default 100,000)")
+    ap.add_argument("--scale-nodes", type=int, default=6, dest="scale_nodes")
+    ap.add_argument("--redis-pubsub-buffer", dest="redis_pubsub_buffer",
+                    help="Redis's pubsub output buffer limit for --scale, e.g. 'pubsub 512mb 256mb 60' "
+                         "(default: Redis's own, 32mb 8mb 60)")
     ap.add_argument("--out", default=DOCS)
     a = ap.parse_args()
     # the quick set (< 10 min on a 2-core box, build excluded): 10k WebSocket clients kept for the footprint and
@@ -749,6 +767,12 @@ def main():
             cfg[k.replace("_", "-")] = getattr(a, k)
     if a.steps:
         cfg["clients"] = max(int(x) for x in a.steps.split(",") if x.strip())
+    if a.scale:
+        # per generator process (one per node) at most ~19.9k sockets: the harness checks that below
+        cfg.update({"rooms": 1000, "warmup": a.warmup or 5, "duration": a.duration or 5, "settle": 5,
+                    "connect-timeout": 900, "requests-timeout": 90, "scale-clients": a.scale_clients,
+                    "scale-nodes": a.scale_nodes, "scale-broadcasts": 5, "redis-pubsub-buffer": a.redis_pubsub_buffer, "scale-connect-concurrency": 100,
+                    "clients": -(-a.scale_clients // a.scale_nodes)})
     cfg["pinned"] = a.pinned
     cfg["cross-mode"] = a.cross_mode
     GRACEFUL[0] = a.jfr
@@ -762,7 +786,7 @@ def main():
     if cfg["clients"] + 1 + 120 > limit:
         log(f"{cfg['clients']} WebSocket clients need more than the {limit} open files a process may hold here "
             f"(ulimit -n): one generator process holds at most ~{limit - 120} sockets. Lower --clients, or run "
-            f"several generator processes (not automated yet).")
+            f"several generator processes (--scale does, one per node).")
         sys.exit(3)
     if cfg["clients"] + 1 + 2 * cfg["poll-clients"] + 120 > limit:
         cfg["poll-clients"] = (limit - 120 - cfg["clients"] - 1) // 2
@@ -770,6 +794,14 @@ def main():
             f"(they hold 2 sockets each, on top of the WebSocket clients)")
     date = datetime.datetime.now().strftime("%Y-%m-%d")
     log(f"config: {json.dumps({k: v for k, v in cfg.items() if k != 'tmp'})}")
+    if a.scale:
+        cfg["ulimit"] = limit
+        cfg["loadStart"] = " ".join(open("/proc/loadavg").read().split()[:3])
+        try:
+            run_scale_with_load(a, cfg, date, time.time())
+        finally:
+            stop_all()
+        return
     if a.recovery_cost:
         import recovery_cost
         try:
@@ -835,6 +867,422 @@ def measure_cross_all(pairs, cfg, cross):
             for n_ in nodes:
                 stop(n_)
             stop(r)
+
+
+# ------------------------------------------------------------------ the scale scenario (--scale)
+# Six nodes of one server behind one Redis (start_cross with count=6), one generator process per node (a process
+# holds at most ~19.9k sockets here), run in step by the harness over their stdin/stdout (LoadGen's `scale`
+# scenario): connect storm and footprint per node, serverCount, cluster-wide fetchSockets on a room of 100, on the
+# room "big" of 1,000 and on all, broadcasts to all (time until the last delivery, wall clock shared by the
+# processes) and room fan-out at max rate over all six nodes. Socketeer's cluster, then Node's, in the same run.
+
+import queue
+import threading
+
+
+class ScaleWorker:
+    """One generator process of the scale scenario, driven line by line."""
+
+    def __init__(self, cmd, logfile):
+        self.log = logfile
+        self.p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=open(logfile, "w"),
+                                  text=True, start_new_session=True)
+        started.append(self.p)
+        self.q = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.p.stdout:
+            if line.startswith("STEP "):
+                self.q.put(json.loads(line[5:]))
+            elif line.startswith("RESULT "):
+                self.q.put({"result": json.loads(line[7:])})
+        self.q.put({"error": "generator exited; see " + self.log})
+
+    def send(self, command):
+        try:
+            self.p.stdin.write(command + "\n")
+            self.p.stdin.flush()
+        except (BrokenPipeError, OSError):
+            pass
+
+    def get(self, timeout):
+        try:
+            return self.q.get(timeout=timeout)
+        except queue.Empty:
+            return {"error": f"no answer within {timeout:.0f} s; see {self.log}"}
+
+    def ask(self, command, timeout=60):
+        self.send(command)
+        return self.get(timeout)
+
+    def stop(self):
+        self.send("quit")
+        try:
+            self.p.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
+        stop(self.p)
+
+
+def ask_all(workers, command, timeout=60):
+    for w in workers:
+        w.send(command)
+    return [w.get(timeout) for w in workers]
+
+
+def cpu_seconds(pids):
+    total = 0.0
+    for pid in pids:
+        try:
+            stat = open(f"/proc/{pid}/stat").read()
+            f = stat[stat.rindex(")") + 2:].split()
+            total += (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            pass
+    return total
+
+
+def rss_bytes(pid):
+    try:
+        for line in open(f"/proc/{pid}/status"):
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
+def scale_answer(res):
+    """[count, micros] of a query's ack."""
+    try:
+        v = json.loads(res["answer"])
+        return int(v[0]), float(v[1])
+    except (KeyError, ValueError, TypeError, IndexError):
+        return None, None
+
+
+def measure_scale(name, cfg, port, rounds_seq):
+    """One cluster: six nodes + Redis, six generator processes; returns the figures."""
+    n_nodes = cfg["scale-nodes"]
+    total = cfg["scale-clients"]
+    kind = "node" if name == "node" else "jvm"
+    res = {"server": name, "nodes": n_nodes, "clients": total}
+    t_start = time.time()
+    r, nodes = start_cross(name, cfg, port, count=n_nodes)
+    workers = []
+    try:
+        if not nodes:
+            return dict(res, error="redis-server did not start")
+        for n_, p_ in zip(nodes, range(port, port + n_nodes)):
+            if not wait_port(p_, n_, 240):
+                return dict(res, error=f"{name} node on {p_} did not start; see {cfg['tmp']}/{name}-redis-{p_}.log")
+        bad = cross_adapter_ok(name, cfg, port, count=n_nodes)
+        if bad:
+            return dict(res, error=bad)
+        res["startSeconds"] = round(time.time() - t_start, 1)
+        log(f"scale: {name}: {n_nodes} nodes + redis up in {res['startSeconds']} s")
+        time.sleep(2)
+        # the clients of the whole cluster by global index: rooms g % rooms, "big" every big-every-th
+        per = [total // n_nodes + (1 if i < total % n_nodes else 0) for i in range(n_nodes)]
+        big_every = max(1, total // 1000)
+        # fresh loopback source addresses for every run (TIME_WAIT of the previous run never collides)
+        base = 100 + (int(time.time()) // 60) % 150
+        offset = 0
+        for i, n_ in enumerate(nodes):
+            url = f"http://127.0.0.1:{port + i}/socket.io/"
+            cmd = ["java", "-Xms64m", "-Xmx1g", "-XX:+UseParallelGC", "-cp", cp("loadgen"),
+                   "dev.socketeer.bench.loadgen.LoadGen", "--urls", url, "--pids", str(n_.pid),
+                   f"--{kind}-pids", str(n_.pid), "--scenarios", "scale", "--label", f"{name}-{i}",
+                   "--source-prefix", f"127.{base}.{rounds_seq * 16 + i}.", "--node-memdir", cfg["tmp"],
+                   "--clients", str(per[i]), "--rooms", str(cfg["rooms"]), "--payload", str(cfg["payload"]),
+                   "--window", str(cfg["window"]), "--threads", "1",
+                   "--connect-concurrency", str(cfg["scale-connect-concurrency"]),
+                   "--connect-timeout", str(cfg["connect-timeout"]), "--settle", str(cfg["settle"]),
+                   "--index-offset", str(offset), "--big-every", str(big_every), "--driver", str(i == 0).lower(),
+                   "--query-timeout", str(cfg["requests-timeout"] + 30)]
+            offset += per[i]
+            workers.append(ScaleWorker(cmd, f"{cfg['tmp']}/scale-{name}-gen{i}.log"))
+        t0 = time.time()
+        connects = [w.get(cfg["connect-timeout"] + 180) for w in workers]
+        res["connectWallSeconds"] = round(time.time() - t0, 1)
+        per_node = []
+        for i, (c, n_) in enumerate(zip(connects, nodes)):
+            if "error" in c:
+                return dict(res, error=f"generator {i}: {c['error']}")
+            before = c.get("memoryBefore", {}).get(str(n_.pid), {})
+            after = c.get("memoryAfter", {}).get(str(n_.pid), {})
+            per_node.append({"port": port + i, "pid": n_.pid, "clients": c["clients"], "connected": c["connected"],
+                             "failed": c["failed"], "seconds": c["seconds"], "connectsPerSec": c["connectsPerSec"],
+                             "cpuUsPerConnect": c.get("serverCpuUsPerConnect"),
+                             "connectLatencyMs": c.get("connectLatencyMs"),
+                             "rssBefore": before.get("rss"), "rssAfter": after.get("rss"),
+                             "rssUntrimmedAfter": after.get("rssUntrimmed"),
+                             "heapBefore": before.get("heap"), "heapAfter": after.get("heap"),
+                             "rssBytesPerConn": c.get("rssBytesPerConn"), "heapBytesPerConn": c.get("heapBytesPerConn")})
+        res["perNode"] = per_node
+        connected = sum(x["connected"] for x in per_node)
+        res["connected"] = connected
+        res["failed"] = sum(x["failed"] for x in per_node)
+        log(f"scale: {name}: {connected}/{total} connected, slowest node {max(x['seconds'] for x in per_node)} s "
+            f"(whole step incl. footprint {res['connectWallSeconds']} s)")
+        w0 = workers[0]
+        # serverCount and fetchSockets, from node 0, one at a time
+        queries = {}
+        for label, command, reps in [("serverCount", "query count", 3), ("fetchSockets one room", "query fetch r1", 3),
+                                     ("fetchSockets room big", "query fetch big", 3),
+                                     ("fetchSockets all", "query fetch *", 1)]:
+            runs = []
+            for _ in range(reps):
+                a_ = w0.ask(command, cfg["requests-timeout"] + 60)
+                count, micros = scale_answer(a_)
+                runs.append({"count": count, "nodeUs": micros, "roundTripUs": a_.get("roundTripUs"),
+                             "error": a_.get("error")})
+            ok = [x for x in runs if x["count"] is not None and x["count"] >= 0]
+            queries[label] = {"runs": runs, "count": ok[-1]["count"] if ok else None,
+                              "medianMs": round(statistics.median(x["nodeUs"] for x in ok) / 1000, 2) if ok else None,
+                              "maxMs": round(max(x["nodeUs"] for x in ok) / 1000, 2) if ok else None,
+                              "failed": len(runs) - len(ok)}
+            log(f"scale: {name}: {label}: {queries[label]['count']} in {queries[label]['medianMs']} ms (median)")
+        res["queries"] = queries
+        # broadcasts to all, one at a time
+        phase = [0]
+
+        def arm():
+            phase[0] += 1
+            return ask_all(workers, f"arm {phase[0] * 1_000_000_000}")
+
+        alls = []
+        for _ in range(cfg["scale-broadcasts"]):
+            arm()
+            sent = w0.ask("emitall")
+            waits = ask_all(workers, "waitall 60", 90)
+            if "error" in sent or any("error" in x for x in waits):
+                alls.append({"error": sent.get("error") or next(x["error"] for x in waits if "error" in x)})
+                continue
+            lat = [x.get("latencyUs", {}) for x in waits]
+            alls.append({"expected": sum(x["expected"] for x in waits), "delivered": sum(x["delivered"] for x in waits),
+                         "lost": sum(x["lost"] for x in waits), "corrupt": sum(x["corrupt"] for x in waits),
+                         "lastDeliveryMs": round(max(l.get("max", 0) for l in lat) / 1000, 2),
+                         "perGeneratorLastMs": [round(l.get("max", 0) / 1000, 2) for l in lat],
+                         "perGeneratorP50Ms": [round(l.get("p50", 0) / 1000, 2) for l in lat]})
+            time.sleep(0.5)
+        ok = [x for x in alls if "lastDeliveryMs" in x]
+        res["broadcastAll"] = {"runs": alls,
+                               "medianMs": statistics.median(x["lastDeliveryMs"] for x in ok) if ok else None,
+                               "minMs": min(x["lastDeliveryMs"] for x in ok) if ok else None,
+                               "maxMs": max(x["lastDeliveryMs"] for x in ok) if ok else None,
+                               "lost": sum(x["lost"] for x in ok)}
+        log(f"scale: {name}: broadcast to all: last delivery after {res['broadcastAll']['medianMs']} ms (median of "
+            f"{len(ok)}), lost {res['broadcastAll']['lost']}")
+        # room fan-out at max rate: broadcasts from node 0 to the rooms in turn, window over node 0's share
+        arm()
+        w0.ask("fanout-start")
+        time.sleep(cfg["warmup"])
+        c0, r0 = cpu_seconds([n_.pid for n_ in nodes]), cpu_seconds([r.pid])
+        m0 = ask_all(workers, "mark 0")
+        time.sleep(cfg["duration"])
+        m1 = ask_all(workers, "mark 1")
+        c1, r1 = cpu_seconds([n_.pid for n_ in nodes]), cpu_seconds([r.pid])
+        stopped = w0.ask("fanout-stop")
+        drains = ask_all(workers, f"drain {stopped.get('broadcasts', 0)} 15", 30)
+        if any("error" in x for x in [*m0, *m1, stopped, *drains]):
+            res["fanoutMax"] = {"error": next(x["error"] for x in [*m0, *m1, stopped, *drains] if "error" in x)}
+        else:
+            deliveries = sum(b["delivered"] - a_["delivered"] for a_, b in zip(m0, m1))
+            seconds = statistics.mean((b["nanos"] - a_["nanos"]) / 1e9 for a_, b in zip(m0, m1))
+            lat = [b.get("latencyUs", {}) for b in m1]
+            res["fanoutMax"] = {
+                "deliveriesPerSec": round(deliveries / seconds), "seconds": round(seconds, 2),
+                "broadcasts": stopped["broadcasts"], "recipientsPerBroadcast": round(connected / cfg["rooms"], 1),
+                "serverCpuUsPerDelivery": round((c1 - c0) * 1e6 / deliveries, 2) if deliveries else None,
+                "serverCpuCores": round((c1 - c0) / seconds, 2),
+                "redisCpuUsPerDelivery": round((r1 - r0) * 1e6 / deliveries, 3) if deliveries else None,
+                "p50Ms": round(statistics.median(l.get("p50", 0) for l in lat) / 1000, 2),
+                "p99Ms": round(max(l.get("p99", 0) for l in lat) / 1000, 2),
+                "perGeneratorDeliveriesPerSec": [round((b["delivered"] - a_["delivered"]) / ((b["nanos"] - a_["nanos"]) / 1e9))
+                                                 for a_, b in zip(m0, m1)],
+                "expected": sum(d["expected"] for d in drains), "delivered": sum(d["delivered"] for d in drains),
+                "lost": sum(d["lost"] for d in drains), "duplicated": sum(d["duplicated"] for d in drains),
+                "corrupt": sum(d["corrupt"] for d in drains)}
+        log(f"scale: {name}: fan-out max: {res['fanoutMax'].get('deliveriesPerSec')} deliveries/s, "
+            f"lost {res['fanoutMax'].get('lost')} {res['fanoutMax'].get('error', '')}")
+        for x in per_node:
+            x["rssEnd"] = rss_bytes(x["pid"])
+        res["redisRssEnd"] = rss_bytes(r.pid)
+        # Redis cuts a subscriber whose output buffer passes its limit (pubsub: 32 MB at once, or 8 MB for 60 s)
+        try:
+            rlog = open(f"{cfg['tmp']}/redis-{port + 1000}.log", errors="replace").read()
+            res["redisSubscribersCut"] = rlog.count("overcoming of output buffer limits")
+        except OSError:
+            pass
+        res["wallSeconds"] = round(time.time() - t_start, 1)
+        return res
+    finally:
+        for w in workers:
+            w.stop()
+        for n_ in nodes:
+            stop(n_)
+        stop(r)
+
+
+def run_scale_with_load(a, cfg, date, t0):
+    cfg["loadEnd"] = None
+    servers = [s for s in a.servers.split(",") if s in ("socketeer", "node")] or ["socketeer", "node"]
+    results = {}
+    port = 17600
+    for i, s in enumerate(servers):
+        port = next_ports(port, cfg["scale-nodes"])
+        log(f"scale: {s}: {cfg['scale-nodes']} nodes on ports {port}..{port + cfg['scale-nodes'] - 1}, "
+            f"redis on {port + 1000}, {cfg['scale-clients']} clients")
+        results[s] = measure_scale(s, cfg, port, i)
+        if "error" in results[s]:
+            log(f"scale: {s}: {results[s]['error']}")
+        time.sleep(3)  # the kernel tears down the last cluster's sockets
+    cfg["loadEnd"] = " ".join(open("/proc/loadavg").read().split()[:3])
+    render_scale(a, cfg, servers, date, results, machine(), time.time() - t0)
+
+
+def mib(v):
+    return "—" if v is None else f"{v / 2 ** 20:,.0f}"
+
+
+def render_scale(a, cfg, servers, date, results, mach, seconds):
+    n_nodes = cfg["scale-nodes"]
+    rss_budget = mach["memTotalKiB"] * 1024 // n_nodes
+    heap_limit = 1024 * 2 ** 20  # -Xmx1g and --max-old-space-size=1024
+    lines = [f"# Socketeer at scale: {cfg['scale-clients']:,} WebSocket clients on a {n_nodes}-node cluster — {date}", "",
+             f"Machine: {mach['nproc']} cores ({mach['cpu']}), {mach['memTotalKiB'] // 1024} MiB, kernel {mach['kernel']}, "
+             f"open files per process {cfg['ulimit']}. {mach['java']}; Node {mach['node']}; {mach['redis']}. "
+             f"Socketeer {mach['socketeer']}; socket.io {mach['socket.io']}, @socket.io/redis-adapter "
+             f"{mach['@socket.io/redis-adapter']}.",
+             f"Load average at the start: {cfg['loadStart']}; at the end: {cfg['loadEnd']}. Wall time {seconds / 60:.1f} min.",
+             "",
+             f"Each server: {n_nodes} nodes on one `redis-server` "
+             f"(`client-output-buffer-limit {cfg.get('redis-pubsub-buffer') or 'pubsub 32mb 8mb 60'}`"
+             f"{'' if cfg.get('redis-pubsub-buffer') else ', the default'}; "
+             f"{cfg['cross-mode']} Redis adapter; requests timeout "
+             f"{cfg['requests-timeout']} s on both), {n_nodes} generator processes (one per node, each holding that "
+             f"node's clients), {cfg['scale-clients']:,} WebSocket clients in {cfg['rooms']} rooms (the room of a client "
+             f"is its index in the whole cluster modulo {cfg['rooms']}, so every room spans every node; one client in "
+             f"{max(1, cfg['scale-clients'] // 1000)} also joins the room `big`: 1,000 members at 100k clients). "
+             f"`fetchSockets` on all counts node 0's driver connection too (one more than the clients). JVM nodes: "
+             f"{' '.join(JVM_OPTS)}; Node: {' '.join(NODE_OPTS)}. The clusters run one after the other in the same run.",
+             ""]
+    # per node
+    for s in servers:
+        r = results.get(s, {})
+        lines.append(f"## {s}: per node")
+        lines.append("")
+        if "perNode" not in r:
+            lines += [f"Not measured: {r.get('error', 'no result')}", ""]
+            continue
+        lines += ["| node | clients | connected | connect s | connects/s | CPU µs/connect | connect p99 ms | "
+                  "RSS before MiB | RSS after MiB | heap after MiB | RSS KB/conn | heap KB/conn | "
+                  "projected connections per node | bound by |", "|---|" + "---|" * 13]
+        for i, x in enumerate(r["perNode"]):
+            proj, bound = projection(x, rss_budget, heap_limit)
+            x["projectedConnections"], x["projectionBound"] = proj, bound
+            lat = x.get("connectLatencyMs") or {}
+            lines.append(f"| {i} | {x['clients']:,} | {x['connected']:,} | {x['seconds']} | {fmt(x['connectsPerSec'])} | "
+                         f"{fmt(x['cpuUsPerConnect'])} | {fmt(lat.get('p99'))} | {mib(x['rssBefore'])} | "
+                         f"{mib(x['rssAfter'])} | {mib(x['heapAfter'])} | "
+                         f"{fmt((x['rssBytesPerConn'] or 0) / 1024)} | {fmt((x['heapBytesPerConn'] or 0) / 1024)} | "
+                         f"{proj:,} | {bound} |")
+        lines.append("")
+    lines += ["## Side by side", "", "| measure | " + " | ".join(servers) + (" | ratio |" if len(servers) == 2 else ""),
+              "|---|" + "---|" * (len(servers) + (1 if len(servers) == 2 else 0))]
+
+    def row(label, getter, better="lower"):
+        vals = []
+        for s in servers:
+            try:
+                vals.append(getter(results[s]))
+            except (KeyError, TypeError, ValueError, ZeroDivisionError, statistics.StatisticsError):
+                vals.append(None)
+        cells = [f"{v:,}" if isinstance(v, int) else fmt(v) if isinstance(v, float) else (v if v is not None else "—")
+                 for v in vals]
+        ratio = ""
+        if len(vals) == 2:
+            x, y = vals
+            ratio = f" {x / y:.2f}× |" if isinstance(x, (int, float)) and isinstance(y, (int, float)) and y else " — |"
+        lines.append(f"| {label} | " + " | ".join(cells) + " |" + ratio)
+
+    row("clients connected (of the total)", lambda r: r["connected"])
+    row("connect storm, slowest node (s)", lambda r: max(x["seconds"] for x in r["perNode"]))
+    row("connects/s, whole cluster", lambda r: round(r["connected"] / max(x["seconds"] for x in r["perNode"])))
+    row("CPU µs per connect (median node)", lambda r: statistics.median(x["cpuUsPerConnect"] for x in r["perNode"]))
+    row("RSS per node after the storm, MiB (median)", lambda r: statistics.median(x["rssAfter"] for x in r["perNode"]) / 2 ** 20)
+    row("RSS KB per connection (median node)", lambda r: statistics.median(x["rssBytesPerConn"] for x in r["perNode"]) / 1024)
+    row("heap KB per connection (median node)", lambda r: statistics.median(x["heapBytesPerConn"] for x in r["perNode"]) / 1024)
+    row("projected connections per node (min over nodes)", lambda r: min(x["projectedConnections"] for x in r["perNode"]))
+    row("broadcast to all: last delivery, ms (median)", lambda r: r["broadcastAll"]["medianMs"])
+    row("broadcast to all: last delivery, ms (min–max)",
+        lambda r: f"{fmt(r['broadcastAll']['minMs'])}–{fmt(r['broadcastAll']['maxMs'])}")
+    row("broadcast to all: lost deliveries", lambda r: r["broadcastAll"]["lost"])
+    row("room fan-out max: deliveries/s", lambda r: r["fanoutMax"]["deliveriesPerSec"])
+    row("room fan-out max: CPU µs/delivery (6 nodes)", lambda r: r["fanoutMax"]["serverCpuUsPerDelivery"])
+    row("room fan-out max: redis CPU µs/delivery", lambda r: r["fanoutMax"]["redisCpuUsPerDelivery"])
+    row("room fan-out max: p50 / p99 ms", lambda r: f"{fmt(r['fanoutMax']['p50Ms'])} / {fmt(r['fanoutMax']['p99Ms'])}")
+    row("room fan-out max: lost", lambda r: r["fanoutMax"]["lost"])
+    for q in ("serverCount", "fetchSockets one room", "fetchSockets room big", "fetchSockets all"):
+        row(f"{q}: answer", lambda r, q=q: r["queries"][q]["count"])
+        row(f"{q}: ms (median)", lambda r, q=q: r["queries"][q]["medianMs"])
+    lines += ["", "Ratios are the first server over the second. Per node: the connect storm of its generator (all six "
+              "at once), CPU of the node over it, RSS (VmRSS; JVMs after a full GC and `System.trim_native_heap`) and "
+              "heap after a full GC before and after the storm. Projection per node: connections until the node's heap "
+              "reaches its limit (1 GiB: `-Xmx1g`, Node `--max-old-space-size=1024`) or its RSS reaches its share of "
+              f"the machine's memory ({mib(rss_budget)} MiB = memory / {n_nodes} nodes), whichever comes first, at the "
+              "per-connection cost measured (a straight line through before and after). Broadcast to all: one "
+              "`io.emit` from node 0, each generator records the latest arrival of its clients (wall clock shared by "
+              "the processes); the figure is the slowest generator's. Room fan-out at max rate: broadcasts from node 0 "
+              "to the rooms in turn (every room spans all nodes, so every broadcast goes through Redis to all six), "
+              f"{cfg['window']} broadcasts' worth of node 0's share in flight; deliveries counted by all generators over "
+              f"{cfg['duration']} s after {cfg['warmup']} s of warm-up. Queries: from node 0, one at a time; the time "
+              "is the node's, from the call to the answer."]
+    problems = []
+    for s in servers:
+        r = results.get(s, {})
+        if "error" in r:
+            problems.append(f"- {s}: {r['error']}")
+        if r.get("failed"):
+            problems.append(f"- {s}: {r['failed']} clients did not connect")
+        for q, v in (r.get("queries") or {}).items():
+            if v.get("failed"):
+                problems.append(f"- {s}: {q}: {v['failed']} of {len(v['runs'])} failed "
+                                f"({next((x['error'] for x in v['runs'] if x.get('error')), 'negative answer: the node logged the error')})")
+        for x in (r.get("broadcastAll") or {}).get("runs", []):
+            if x.get("error") or x.get("lost") or x.get("corrupt"):
+                problems.append(f"- {s}: broadcast to all: {x}")
+        if r.get("redisSubscribersCut"):
+            problems.append(f"- {s}: Redis closed {r['redisSubscribersCut']} subscriber connections of the nodes for "
+                            f"overcoming the pubsub output buffer limit (`client-output-buffer-limit pubsub 32mb 8mb 60`, "
+                            f"the default; see the Redis log)")
+        fm = r.get("fanoutMax") or {}
+        if fm.get("error") or fm.get("lost") or fm.get("corrupt"):
+            problems.append(f"- {s}: room fan-out: error {fm.get('error')}, lost {fm.get('lost')}, corrupt {fm.get('corrupt')}")
+    lines += ["", "## Verification", ""] + (problems or ["Every client connected; every delivery arrived intact."])
+    text = "\n".join(lines) + "\n"
+    print(text)
+    os.makedirs(a.out, exist_ok=True)
+    stem = f"scale-{date}" + ("" if cfg["scale-clients"] >= 100000 else f"-{cfg['scale-clients']}")
+    with open(os.path.join(a.out, stem + ".md"), "w") as f:
+        f.write(text)
+    with open(os.path.join(a.out, stem + ".json"), "w") as f:
+        json.dump({"date": date, "machine": mach, "config": {k: v for k, v in cfg.items() if k != "tmp"},
+                   "results": results}, f, indent=1)
+    log(f"wrote: {a.out}/{stem}.md and .json")
+
+
+def projection(x, rss_budget, heap_limit):
+    """Connections one node could hold before its heap limit or its RSS share, from its cost per connection."""
+    by_rss = (rss_budget - x["rssBefore"]) / x["rssBytesPerConn"] if x.get("rssBytesPerConn") and x.get("rssBefore") else None
+    by_heap = (heap_limit - max(0, x["heapBefore"])) / x["heapBytesPerConn"] \
+        if x.get("heapBytesPerConn") and x.get("heapBefore") is not None else None
+    options = [(int(v), k) for v, k in ((by_rss, "RSS share"), (by_heap, "heap limit")) if v and v > 0]
+    if not options:
+        return 0, "—"
+    return min(options)
 
 
 def run_guarded(entry):

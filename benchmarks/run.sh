@@ -5,6 +5,9 @@
 #   benchmarks/run.sh --full          19.5k WS clients, 9k polling clients, longer windows, 5 rounds
 #   benchmarks/run.sh --pinned        server on core 0, generator on core 1 (taskset)
 #   benchmarks/run.sh --jmh           the JMH suite for the hot paths instead
+#   benchmarks/run.sh --scale         100k WebSocket clients on six Socketeer nodes + Redis, then six Node nodes
+#                                     (--scale-clients N for a smaller cluster; --redis-pubsub-buffer "pubsub 512mb
+#                                     256mb 60" raises Redis's limit so fetchSockets on all can be measured)
 #   other options go to harness.py: --rounds N, --servers socketeer,node,..., --clients N, --duration S, --no-cross
 #   benchmarks/run.sh --recovery-cost connection state recovery across nodes off vs on, per join/leave, set-data
 #                                     and emit, on Redis Streams and Postgres (~5 min)

@@ -4,6 +4,11 @@
 // createShardedAdapter; REDIS_MODE=streams: @socket.io/redis-streams-adapter). CLUSTER_ENGINE=<dist/index.js of
 // @socket.io/cluster-engine, built from its source> with REDIS_URL: its RedisEngine, so that the nodes need no sticky
 // sessions (benchmarks/polling-forwarding.py).
+// The `room` parameter may name several rooms, comma-separated. Measurement hooks of the scale scenario
+// (benchmarks/run.sh --scale), the same in the Socketeer bench app: bcastall(payload) -> io.emit("m", payload);
+// fetch(room, ack): cluster-wide fetchSockets() on the room ("*": on all), ack(count, micros); count(ack):
+// serverCount(), ack(count, micros); micros: the time the node took, from the call to the answer.
+// REQUESTS_TIMEOUT (ms): the Redis adapter's requestsTimeout (default 5000).
 // SIGUSR2: gc() (needs --expose-gc) and write process.memoryUsage() to $MEMDIR/mem-<pid>.json.
 "use strict";
 const { Server } = require("socket.io");
@@ -15,8 +20,20 @@ const io = new Server({ serveClient: false, transports: ["polling", "websocket"]
 
 io.on("connection", (socket) => {
   const room = socket.handshake.query.room;
-  if (room) socket.join(room);
+  if (room) socket.join(room.split(","));
   socket.on("bcast", (room, payload) => io.to(room).emit("m", payload));
+  socket.on("bcastall", (payload) => io.emit("m", payload));
+  const answer = (ack, t0, promise) => promise.then(
+    (n) => { if (typeof ack === "function") ack(n, Number((process.hrtime.bigint() - t0) / 1000n)); },
+    (e) => { console.error("node-bench query failed:", e); if (typeof ack === "function") ack(-1, Number((process.hrtime.bigint() - t0) / 1000n)); });
+  socket.on("fetch", (target, ack) => {
+    const t0 = process.hrtime.bigint();
+    answer(ack, t0, (target === "*" ? io : io.in(target)).fetchSockets().then((s) => s.length));
+  });
+  socket.on("count", (ack) => {
+    const t0 = process.hrtime.bigint();
+    answer(ack, t0, io.of("/").adapter.serverCount());
+  });
   socket.on("req", (payload, ack) => { if (typeof ack === "function") ack(payload); });
 });
 
@@ -29,17 +46,18 @@ process.on("SIGUSR2", () => {
 
 async function main() {
   const mode = process.env.REDIS_MODE || "classic";
+  const opts = process.env.REQUESTS_TIMEOUT ? { requestsTimeout: Number(process.env.REQUESTS_TIMEOUT) } : {};
   if (process.env.REDIS_URL) {
     const { createClient } = require("redis");
     const pub = createClient({ url: process.env.REDIS_URL });
     if (mode === "streams") {
       await pub.connect();
-      io.adapter(require("@socket.io/redis-streams-adapter").createAdapter(pub));
+      io.adapter(require("@socket.io/redis-streams-adapter").createAdapter(pub, opts));
     } else {
       const { createAdapter, createShardedAdapter } = require("@socket.io/redis-adapter");
       const sub = pub.duplicate();
       await Promise.all([pub.connect(), sub.connect()]);
-      io.adapter(mode === "sharded" ? createShardedAdapter(pub, sub) : createAdapter(pub, sub));
+      io.adapter(mode === "sharded" ? createShardedAdapter(pub, sub, opts) : createAdapter(pub, sub, opts));
     }
   }
   if (process.env.CLUSTER_ENGINE && process.env.REDIS_URL) {

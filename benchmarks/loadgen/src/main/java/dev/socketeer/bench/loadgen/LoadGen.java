@@ -39,6 +39,21 @@ public final class LoadGen {
 
     static final boolean DEBUG = System.getenv("LOADGEN_DEBUG") != null;
 
+    /**
+     * The scale scenario's generators are several processes: their payloads carry the wall clock (ns since the
+     * epoch, microsecond resolution), which every process on the box shares, instead of this process's nanoTime.
+     */
+    static volatile boolean wallClock;
+
+    /** The clock of payload timestamps and latencies. */
+    static long now() {
+        if (!wallClock) {
+            return System.nanoTime();
+        }
+        java.time.Instant t = java.time.Instant.now();
+        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+    }
+
     private final Map<String, String> opts;
     final Stats stats;
     final int payloadSize;
@@ -163,7 +178,11 @@ public final class LoadGen {
 
     private WsClient newWsClient(int index, int room, int urlIndex) {
         URI base = urls.get(urlIndex % urls.size());
-        WsClient c = new WsClient(this, index, room, wsUri(base, room < 0 ? "driver" : "r" + room));
+        // the scale scenario: every bigEvery-th client of the whole cluster (by global index) also joins "big"
+        boolean big = room >= 0 && bigEvery > 0 && (indexOffset + index) % bigEvery == 0;
+        WsClient c = new WsClient(this, index, room,
+                wsUri(base, room < 0 ? "driver" : "r" + room + (big ? ",big" : "")));
+        c.big = big;
         c.connectStart = System.nanoTime();
         WsClient.Handler handler = c.new Handler();
         c.channel = bootstrap.clone().handler(httpInitializer(handler)).connect(remote(base), source(index)).channel();
@@ -247,7 +266,7 @@ public final class LoadGen {
                 Thread.sleep(0, 200_000);
             }
             inflightConnects.incrementAndGet();
-            int room = i % rooms;
+            int room = (indexOffset + i) % rooms;
             if (polling) {
                 pollClients.add(newPollClient(i, room));
             } else {
@@ -370,8 +389,11 @@ public final class LoadGen {
     // ---------------------------------------------------------------- fan-out
 
     private WsClient driver;
+    /** The scale scenario: this generator's first client's index in the whole cluster (rooms and "big" by it). */
+    private int indexOffset;
+    private int bigEvery;
 
-    private Map<String, Object> fanout(String name, int rate) throws Exception {
+    private void ensureDriver() throws Exception {
         if (driver == null) {
             inflightConnects.incrementAndGet();
             long before = stats.connected.sum();
@@ -381,6 +403,10 @@ public final class LoadGen {
                 throw new IllegalStateException("the driver connection could not connect");
             }
         }
+    }
+
+    private Map<String, Object> fanout(String name, int rate) throws Exception {
+        ensureDriver();
         int window = intOpt("window", 16);
         stats.phaseFirstSeq = seq.get() + 1;
         stats.delivered.reset();
@@ -598,6 +624,165 @@ public final class LoadGen {
         System.err.printf("[loadgen] " + format + "%n", args);
     }
 
+
+    // ---------------------------------------------------------------- the scale scenario (one of several processes)
+
+    private ScheduledFuture<?> scaleTask;
+    private final AtomicLong scaleSent = new AtomicLong();
+
+    /**
+     * One generator process of the scale scenario ({@code benchmarks/run.sh --scale}): connects its clients (to
+     * one node; rooms and the room {@code big} by the clients' index in the whole cluster, {@code --index-offset}),
+     * prints {@code STEP {json}}, then answers the harness's commands on stdin, one {@code STEP} line each, so that
+     * the harness runs every phase on all the processes in step:
+     * <ul>
+     * <li>{@code arm <firstSeq>}: a new phase (counters reset; deliveries with a lower sequence number count as
+     * late); the process with the driver numbers its broadcasts from {@code firstSeq}
+     * <li>{@code emitall} (driver): one {@code bcastall}; {@code waitall <s>}: waits until every client of this
+     * process has it, reports the deliveries and their latencies (wall clock: the slowest is the time until the
+     * last delivery of this process)
+     * <li>{@code fanout-start} / {@code fanout-stop} (driver): broadcasts to the rooms in turn at max rate, with
+     * the window of the fan-out scenario over this process's share of the deliveries; the stop reports the
+     * broadcasts sent; {@code mark 0|1}: the delivery count now (1: and the latencies since mark 0);
+     * {@code drain <broadcasts> <s>}: waits for this process's share of that many broadcasts, reports what was lost
+     * <li>{@code query fetch <room|*>} / {@code query count} (driver): the node's acked measurement event; reports
+     * its answer {@code [count, micros]} and the round trip
+     * <li>{@code quit}
+     * </ul>
+     */
+    private void scaleWorker(Map<String, Object> out) throws Exception {
+        wallClock = true;
+        indexOffset = intOpt("index-offset", 0);
+        bigEvery = intOpt("big-every", 0);
+        boolean hasDriver = Boolean.parseBoolean(opts.getOrDefault("driver", "false"));
+        Map<String, Object> connect = connectAll(intOpt("clients", 1000), false);
+        out.put("ws-connect", connect);
+        if (hasDriver) {
+            ensureDriver();
+        }
+        step(connect);
+        java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in));
+        String line;
+        while ((line = in.readLine()) != null) {
+            String[] cmd = line.trim().split("\\s+");
+            Map<String, Object> r = new LinkedHashMap<>();
+            try {
+                switch (cmd[0]) {
+                    case "arm" -> {
+                        long first = Long.parseLong(cmd[1]);
+                        stats.measuring = false;
+                        stats.delivered.reset();
+                        stats.expected.reset();
+                        stats.corrupt.reset();
+                        stats.late.reset();
+                        stats.phaseFirstSeq = first;
+                        seq.set(first - 1);
+                        stats.latency.reset();
+                        stats.measuring = true;
+                    }
+                    case "emitall" -> {
+                        long sq = nextSeq();
+                        driver.channel.eventLoop().execute(() -> driver.sendBroadcastAll(sq));
+                        r.put("seq", sq);
+                    }
+                    case "waitall" -> {
+                        long want = stats.connected.sum() - stats.disconnectedAfterConnect.sum();
+                        long t0 = System.nanoTime();
+                        waitFor(() -> stats.delivered.sum() >= want,
+                                t0 + (long) (Double.parseDouble(cmd[1]) * 1e9));
+                        Thread.sleep(20);
+                        r.put("expected", want);
+                        r.put("delivered", stats.delivered.sum());
+                        r.put("lost", Math.max(0, want - stats.delivered.sum()));
+                        r.put("corrupt", stats.corrupt.sum());
+                        r.put("late", stats.late.sum());
+                        r.put("latencyUs", percentiles(stats.latency.getIntervalHistogram(), 1e3));
+                    }
+                    case "fanout-start" -> {
+                        long[] members = new long[rooms];
+                        for (int k = 0; k < rooms; k++) {
+                            members[k] = stats.roomMembers.get(k);
+                        }
+                        long windowDeliveries = (long) (intOpt("window", 16) * avgOf(members));
+                        scaleSent.set(0);
+                        scaleTask = driver.channel.eventLoop().scheduleAtFixedRate(() -> {
+                            long sent = scaleSent.get();
+                            long inflight = stats.expected.sum() - stats.delivered.sum();
+                            long allowed = Math.min(5000, (long) ((windowDeliveries - inflight) / avgOf(members)));
+                            for (long k = 0; k < allowed; k++) {
+                                int room = (int) ((sent + k) % rooms);
+                                stats.expected.add(members[room]);
+                                driver.sendBroadcast(room, nextSeq(), false);
+                            }
+                            if (allowed > 0) {
+                                scaleSent.addAndGet(allowed);
+                                driver.flush();
+                            }
+                        }, 0, 1, TimeUnit.MILLISECONDS);
+                    }
+                    case "fanout-stop" -> {
+                        scaleTask.cancel(false);
+                        Thread.sleep(5);
+                        r.put("broadcasts", scaleSent.get());
+                    }
+                    case "mark" -> {
+                        if ("0".equals(cmd[1])) {
+                            stats.latency.reset();
+                        }
+                        r.put("delivered", stats.delivered.sum());
+                        r.put("nanos", System.nanoTime());
+                        if ("1".equals(cmd[1])) {
+                            r.put("latencyUs", percentiles(stats.latency.getIntervalHistogram(), 1e3));
+                        }
+                    }
+                    case "drain" -> {
+                        long broadcasts = Long.parseLong(cmd[1]);
+                        long want = 0;
+                        for (long k = 0; k < broadcasts % rooms; k++) {
+                            want += stats.roomMembers.get((int) k);
+                        }
+                        long total = 0; // the clients in rooms (the driver is in none)
+                        for (int k = 0; k < rooms; k++) {
+                            total += stats.roomMembers.get(k);
+                        }
+                        want += broadcasts / rooms * total;
+                        long expected = want;
+                        waitFor(() -> stats.delivered.sum() >= expected,
+                                System.nanoTime() + (long) (Double.parseDouble(cmd[2]) * 1e9));
+                        r.put("expected", expected);
+                        r.put("delivered", stats.delivered.sum());
+                        r.put("lost", Math.max(0, expected - stats.delivered.sum()));
+                        r.put("duplicated", Math.max(0, stats.delivered.sum() - expected));
+                        r.put("corrupt", stats.corrupt.sum());
+                        r.put("late", stats.late.sum());
+                    }
+                    case "query" -> {
+                        java.util.concurrent.CompletableFuture<String> answer = new java.util.concurrent.CompletableFuture<>();
+                        String args = cmd[1].equals("fetch") ? "\"" + cmd[2] + "\"" : "";
+                        long t0 = System.nanoTime();
+                        driver.channel.eventLoop().execute(() -> driver.sendQuery(cmd[1], args, answer));
+                        String ack = answer.get(intOpt("query-timeout", 150), TimeUnit.SECONDS);
+                        r.put("roundTripUs", round((System.nanoTime() - t0) / 1e3));
+                        r.put("answer", ack);
+                    }
+                    case "quit" -> {
+                        step(r);
+                        return;
+                    }
+                    default -> throw new IllegalArgumentException("unknown command " + line);
+                }
+            } catch (Exception e) {
+                r.put("error", String.valueOf(e));
+            }
+            step(r);
+        }
+    }
+
+    private void step(Map<String, Object> r) {
+        System.out.println("STEP " + Json.write(r));
+        System.out.flush();
+    }
+
     // ---------------------------------------------------------------- main
 
     private void run() throws Exception {
@@ -624,6 +809,10 @@ public final class LoadGen {
         result.put("sourceAddresses", sources.stream().map(InetAddress::getHostAddress).toList());
         Map<String, Object> out = new LinkedHashMap<>();
         result.put("scenarios", out);
+        if (scenarios.equals(List.of("scale"))) {
+            scaleWorker(out);
+            return;
+        }
         for (String s : scenarios) {
             try {
                 switch (s) {

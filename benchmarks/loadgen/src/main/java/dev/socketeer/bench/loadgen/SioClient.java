@@ -19,6 +19,12 @@ abstract class SioClient {
     boolean closed;
     long connectStart;
     boolean failCounted;
+    /** Also in the room {@code big} (the scale scenario's room of 1,000). */
+    boolean big;
+
+    // a query of the scale scenario (fetch / count) awaiting its ack
+    long queryId = -1;
+    java.util.concurrent.CompletableFuture<String> query;
 
     // request/ack loop
     boolean acking;
@@ -45,7 +51,7 @@ abstract class SioClient {
     }
 
     String roomName() {
-        return room < 0 ? "driver" : "r" + room;
+        return room < 0 ? "driver" : "r" + room + (big ? ",big" : "");
     }
 
     /** Sends one Engine.IO text packet (type digit + data). */
@@ -120,13 +126,18 @@ abstract class SioClient {
             return;
         }
         stats.delivered.increment();
-        stats.recordLatency(System.nanoTime() - p.nanos);
+        stats.recordLatency(LoadGen.now() - p.nanos);
     }
 
     private void onAck(ByteBuf b, int from, int to) {
         Wire.Parsed p = scratch;
         long id = Wire.digits(b, from, to, p);
         int i = p.end;
+        if (id == queryId && query != null) {
+            queryId = -1;
+            query.complete(b.toString(i, to - i, java.nio.charset.StandardCharsets.UTF_8));
+            return;
+        }
         if (id != outstandingId || !Wire.startsWith(b, i, to, Wire.ACK_OPEN)
                 || !Wire.parsePayload(b, i + 2, to, gen.payloadSize, p)
                 || p.seq != outstandingSeq || p.end + 1 != to || b.getByte(p.end) != ']') {
@@ -136,7 +147,7 @@ abstract class SioClient {
         }
         outstandingId = -1;
         stats.acks.increment();
-        stats.recordLatency(System.nanoTime() - p.nanos);
+        stats.recordLatency(LoadGen.now() - p.nanos);
         if (acking && paceMillis > 0) {
             int loop = this.loop;
             channel().eventLoop().schedule(() -> sendNextPaced(loop), paceMillis,
@@ -168,7 +179,7 @@ abstract class SioClient {
         outstandingId = id;
         outstandingSeq = seq;
         stats.requests.increment();
-        String payload = Wire.payload(seq, System.nanoTime(), gen.payloadSize);
+        String payload = Wire.payload(seq, LoadGen.now(), gen.payloadSize);
         String packet = switch (op) {
             // a room of its own per client ("t<index>"): joined by one request, left by the next
             case OP_ROOMS -> "42" + id + "[\"" + ((inTempRoom = !inTempRoom) ? "join" : "leave") + "\",\"t" + index
@@ -181,6 +192,22 @@ abstract class SioClient {
 
     /** Driver only: asks the server to broadcast one payload to a room. */
     final void sendBroadcast(int targetRoom, long seq, boolean flush) {
-        send("42[\"bcast\",\"r" + targetRoom + "\",\"" + Wire.payload(seq, System.nanoTime(), gen.payloadSize) + "\"]", flush);
+        send("42[\"bcast\",\"r" + targetRoom + "\",\"" + Wire.payload(seq, LoadGen.now(), gen.payloadSize) + "\"]", flush);
+    }
+
+    /** Driver only: asks the server to broadcast one payload to every socket of the cluster ({@code io.emit}). */
+    final void sendBroadcastAll(long seq) {
+        send("42[\"bcastall\",\"" + Wire.payload(seq, LoadGen.now(), gen.payloadSize) + "\"]", true);
+    }
+
+    /**
+     * Driver only (call on the event loop): an acknowledged measurement event, {@code args} the JSON after the
+     * event name (may be empty); {@code into} gets the ack's JSON array.
+     */
+    final void sendQuery(String event, String args, java.util.concurrent.CompletableFuture<String> into) {
+        long id = nextAckId++;
+        queryId = id;
+        query = into;
+        send("42" + id + "[\"" + event + "\"" + (args.isEmpty() ? "" : "," + args) + "]", true);
     }
 }
