@@ -68,6 +68,78 @@ class HandlerExecutorTest {
         assertThat(rejected).hasSize(1);
     }
 
+    @Test
+    void tasksThatBlockEachGetAThreadWhileThePoolHasThreadsToSpare() throws Exception {
+        try (HandlerExecutor executor = HandlerExecutor.bounded(8, 1_000)) {
+            for (int round = 0; round < 50; round++) {
+                // each task waits for all the others: the round ends only if all 8 run at the same time, however
+                // the submissions met a spinning thread, a parked one or none
+                CountDownLatch together = new CountDownLatch(8);
+                CountDownLatch done = new CountDownLatch(8);
+                for (int i = 0; i < 8; i++) {
+                    executor.execute(() -> {
+                        together.countDown();
+                        await(together);
+                        done.countDown();
+                    }, rejected -> { });
+                }
+                assertThat(done.await(10, TimeUnit.SECONDS)).as("round %d", round).isTrue();
+                if (round % 10 == 0) {
+                    sleep(2); // let the threads park now and then
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyTaskRunsWhenManyThreadsSubmitAtOnce() throws Exception {
+        try (HandlerExecutor executor = HandlerExecutor.bounded(4, 1_000_000)) {
+            int submitters = 4;
+            int perSubmitter = 20_000;
+            AtomicInteger ran = new AtomicInteger();
+            CountDownLatch done = new CountDownLatch(submitters * perSubmitter);
+            List<RuntimeException> rejected = new CopyOnWriteArrayList<>();
+            Thread[] threads = new Thread[submitters];
+            for (int t = 0; t < submitters; t++) {
+                threads[t] = new Thread(() -> {
+                    for (int i = 0; i < perSubmitter; i++) {
+                        executor.execute(() -> {
+                            ran.incrementAndGet();
+                            done.countDown();
+                        }, rejected::add);
+                        if (i % 1000 == 0) {
+                            sleep(1); // gaps: the pool's threads spin, park and are woken again
+                        }
+                    }
+                });
+                threads[t].start();
+            }
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            assertThat(done.await(20, TimeUnit.SECONDS)).as("ran %d", ran.get()).isTrue();
+            assertThat(rejected).isEmpty();
+        }
+    }
+
+    @Test
+    void closeLetsTheQueuedTasksRun() throws Exception {
+        HandlerExecutor executor = HandlerExecutor.bounded(1, 10);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch ran = new CountDownLatch(3);
+        List<RuntimeException> rejected = new CopyOnWriteArrayList<>();
+        executor.execute(() -> {
+            await(release);
+            ran.countDown();
+        }, rejected::add);
+        executor.execute(ran::countDown, rejected::add);
+        executor.execute(ran::countDown, rejected::add);
+        executor.close();
+        release.countDown();
+        assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(rejected).isEmpty();
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);

@@ -2,12 +2,14 @@ package dev.socketeer.handler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -87,6 +89,47 @@ class SocketTaskQueueTest {
         }, false);
         queue.submit(() -> seen.add("next"), false);
         assertThat(seen).containsExactly("next");
+    }
+
+    @Test
+    void onTheBoundedPoolEachSocketsTasksRunInOrderOneAtATime() throws InterruptedException {
+        int sockets = 50;
+        int perSocket = 400;
+        try (HandlerExecutor bounded = HandlerExecutor.bounded(8, 100_000)) {
+            SocketTaskQueue[] queues = new SocketTaskQueue[sockets];
+            List<List<Integer>> seen = new ArrayList<>();
+            int[] running = new int[sockets];
+            List<String> overlaps = new CopyOnWriteArrayList<>();
+            for (int s = 0; s < sockets; s++) {
+                queues[s] = new SocketTaskQueue(bounded);
+                seen.add(new CopyOnWriteArrayList<>());
+            }
+            CountDownLatch done = new CountDownLatch(sockets * perSocket);
+            // one submitting thread, as an event loop: the sockets' events interleaved, blocking ones mostly
+            for (int i = 0; i < perSocket; i++) {
+                for (int s = 0; s < sockets; s++) {
+                    int socket = s;
+                    int n = i;
+                    queues[s].submit(() -> {
+                        if (++running[socket] != 1) {
+                            overlaps.add(socket + ":" + n);
+                        }
+                        seen.get(socket).add(n);
+                        if (n % 97 == 0) {
+                            sleepQuietly(1);
+                        }
+                        running[socket]--;
+                        done.countDown();
+                    }, n % 5 != 0);
+                }
+            }
+            assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(overlaps).isEmpty();
+            List<Integer> expected = IntStream.range(0, perSocket).boxed().toList();
+            for (int s = 0; s < sockets; s++) {
+                assertThat(seen.get(s)).as("socket %d", s).isEqualTo(expected);
+            }
+        }
     }
 
     private static void sleepQuietly(long millis) {
