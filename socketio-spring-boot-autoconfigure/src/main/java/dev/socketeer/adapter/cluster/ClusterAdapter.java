@@ -513,15 +513,31 @@ public abstract class ClusterAdapter extends InMemoryAdapter implements AdapterH
     }
 
     /**
-     * A restore's outcome for the client: the session, or none (a fresh session) when it failed. A failure because
-     * the backend stayed down past the bound is logged once per outage (the line that reports the backend back counts
-     * them all); any other at debug level.
+     * A restore's outcome for the client: the session, or none (a fresh session) when it failed, or when it has not
+     * ended by {@code deadlineNanos} plus the requests timeout (a backend that stalls without being held down yet
+     * leaves a command waiting for its answer: the client is answered anyway, within twice the requests timeout in
+     * all). A failure while the backend is held down is logged once per outage (the line that reports the backend
+     * back counts them all); any other at debug level.
      */
-    protected final CompletableFuture<Optional<Session>> restoreOutcome(CompletableFuture<Optional<Session>> restore) {
-        return restore.exceptionally(error -> {
+    protected final CompletableFuture<Optional<Session>> restoreOutcome(long deadlineNanos,
+            CompletableFuture<Optional<Session>> restore) {
+        CompletableFuture<Optional<Session>> bounded = new CompletableFuture<>();
+        long capNanos = Math.max(0, deadlineNanos - System.nanoTime()) + requestsTimeout.toNanos();
+        reactor.core.Disposable timer = Schedulers.parallel().schedule(() -> bounded.completeExceptionally(
+                new ClusterRequestTimeoutException("restoreSession: no answer from the backend within "
+                        + TimeUnit.NANOSECONDS.toMillis(capNanos) + " ms", List.of())), capNanos, TimeUnit.NANOSECONDS);
+        restore.whenComplete((session, error) -> {
+            timer.dispose();
+            if (error == null) {
+                bounded.complete(session);
+            } else {
+                bounded.completeExceptionally(error);
+            }
+        });
+        return bounded.exceptionally(error -> {
             Throwable cause = BackendState.unwrap(error);
             BackendState backend = backendState();
-            if (cause instanceof ClusterUnavailableException && !backend.connected() && !waitsReleased) {
+            if (cause instanceof ClusterException && !backend.connected() && !waitsReleased) {
                 backend.gaveUp("recovering clients started afresh", () -> "a client presenting its session to"
                         + " namespace " + namespace.name() + " got a fresh session: " + backend.status().describe()
                         + ", longer than the " + requestsTimeout.toMillis() + " ms a restore waits for it (the"

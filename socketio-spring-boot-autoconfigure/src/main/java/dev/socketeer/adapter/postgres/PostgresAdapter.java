@@ -414,7 +414,8 @@ final class PostgresAdapter extends ClusterAdapterWithHeartbeat {
         }
         // while Postgres is held down (restarting, unreachable), each step waits for it, within the bound
         long deadline = restoreDeadline();
-        return restoreOutcome(whenBackendUp(deadline, () -> store.takeSession(pid, namespace.name())).thenCompose(raw -> {
+        return restoreOutcome(deadline, whenBackendUp(deadline, () -> store.takeSession(pid, namespace.name()))
+                .thenCompose(raw -> {
             if (raw.isEmpty()) {
                 return CompletableFuture.completedFuture(Optional.<Session>empty());
             }

@@ -461,7 +461,7 @@ final class RedisPubSub implements AutoCloseable {
      * is not an outage (a machine short of CPU delays Redis or this JVM for a few seconds): the state goes down only
      * when a PING has gone unanswered for {@link #SILENCE_MILLIS} by the clock <em>and</em> at
      * {@link #MISSED_CHECKS} consecutive checks of this watch (a JVM that was itself frozen runs one late check, not
-     * one per second it lost), so a stopped server is reported within about 6 s of its last answer (the next PING
+     * one per second it lost), so a stopped server is reported within about 7 s of its last answer (the next PING
      * leaves within a second). Then it is logged once, health is DOWN, cluster requests fail at once with
      * {@code ClusterUnavailableException}, cross-server messages are dropped instead of queued, and restores wait
      * for Redis within their bound; the late answer makes it up again (logged once). A lost connection is the state
@@ -471,9 +471,9 @@ final class RedisPubSub implements AutoCloseable {
 
         private static final long PERIOD_MILLIS = 1_000;
         /** How long a PING must stay unanswered before Redis is held down. */
-        static final long SILENCE_MILLIS = 5_000;
+        static final long SILENCE_MILLIS = 6_000;
         /** How many consecutive checks must find that PING unanswered, too. */
-        static final int MISSED_CHECKS = 5;
+        static final int MISSED_CHECKS = 6;
 
         private volatile CompletableFuture<String> inFlight;
         private volatile long sentNanos;

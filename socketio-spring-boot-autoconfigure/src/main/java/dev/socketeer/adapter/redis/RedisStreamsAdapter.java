@@ -348,7 +348,7 @@ final class RedisStreamsAdapter extends ClusterAdapter {
         }
         // while Redis is held down (restarting, or not answering PING), each step waits for it, within the bound
         long deadline = restoreDeadline();
-        return restoreOutcome(whenBackendUp(deadline, () -> take(pid, offset)).thenCompose(stored -> {
+        return restoreOutcome(deadline, whenBackendUp(deadline, () -> take(pid, offset)).thenCompose(stored -> {
             if (stored == null) {
                 return CompletableFuture.completedFuture(Optional.<Session>empty());
             }
