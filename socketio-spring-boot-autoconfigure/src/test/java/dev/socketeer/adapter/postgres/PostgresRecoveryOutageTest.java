@@ -197,4 +197,26 @@ class PostgresRecoveryOutageTest {
                 .anyMatch(line -> line.contains("recovering clients started afresh: 1")));
         clients.disconnect("q1");
     }
+
+    @Test
+    void aNodeThatShutsDownReleasesTheRestoresWaitingForPostgres() throws Exception {
+        PostgresNode c = node("C");
+        try {
+            PostgresAdapter adapter = (PostgresAdapter) c.adapter("/");
+            stopPostgres();
+            await().atMost(WAIT).until(() -> !connected(c));
+            TcpProxy proxy = proxyTo(c.port);
+            clients.connect("w1", proxy.url() + "/", Map.of("transports", List.of("websocket"), "reconnection", false,
+                    "auth", Map.of("pid", "a-session-nobody-has", "offset", "1")));
+            await().atMost(WAIT).until(() -> adapter.backendState().waiting() == 1); // the restore waits
+
+            long start = System.nanoTime();
+            c.close();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+            assertThat(adapter.backendState().waiting()).isZero();
+        } finally {
+            c.close();
+            clients.disconnect("w1");
+        }
+    }
 }
