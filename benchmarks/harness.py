@@ -226,6 +226,8 @@ def loadgen(cfg, urls, pids, kinds, scenarios, label, aux_pids=()):
         cmd += [f"--{key}", str(cfg[key])]
     if "steps" in cfg:
         cmd += ["--steps", cfg["steps"]]
+    if cfg.get("probe"):
+        cmd += ["--probe", cfg["probe"]]
     cmd = taskset(1, cmd, cfg["pinned"])
     budget = 2 * cfg["connect-timeout"] + 60 + len(scenarios) * (cfg["warmup"] + cfg["duration"] + 20)
     if "steps" in cfg:
@@ -718,6 +720,9 @@ def main():
                     help="the Redis adapter of the cross-node pairs: classic (default), sharded or streams "
                          "(Node: @socket.io/redis-adapter createAdapter / createShardedAdapter, "
                          "@socket.io/redis-streams-adapter)")
+    ap.add_argument("--recovery-cost", action="store_true", dest="recovery_cost",
+                    help="what connection state recovery across nodes costs per join/leave, set-data and emit, on "
+                         "Redis Streams and Postgres (recovery off and on, one run, ~5 min)")
     ap.add_argument("--jfr", action="store_true", help="record a JFR profile of every JVM server (benchmarks/target/run/*.jfr)")
     ap.add_argument("--clients", type=int)
     ap.add_argument("--duration", type=float)
@@ -765,6 +770,13 @@ def main():
             f"(they hold 2 sockets each, on top of the WebSocket clients)")
     date = datetime.datetime.now().strftime("%Y-%m-%d")
     log(f"config: {json.dumps({k: v for k, v in cfg.items() if k != 'tmp'})}")
+    if a.recovery_cost:
+        import recovery_cost
+        try:
+            recovery_cost.run(sys.modules[__name__], a, cfg)
+        finally:
+            stop_all()
+        return
     if a.steps:
         try:
             run_steps(a, cfg, servers, date, time.time())

@@ -6,15 +6,18 @@
 #   benchmarks/run.sh --pinned        server on core 0, generator on core 1 (taskset)
 #   benchmarks/run.sh --jmh           the JMH suite for the hot paths instead
 #   other options go to harness.py: --rounds N, --servers socketeer,node,..., --clients N, --duration S, --no-cross
+#   benchmarks/run.sh --recovery-cost connection state recovery across nodes off vs on, per join/leave, set-data
+#                                     and emit, on Redis Streams and Postgres (~5 min)
 #   --skip-build                      reuse the last build
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-skip_build=0; jmh=0; args=()
+skip_build=0; jmh=0; recovery=0; args=()
 for a in "$@"; do
   case "$a" in
     --skip-build) skip_build=1 ;;
     --jmh) jmh=1 ;;
+    --recovery-cost) recovery=1; args+=("$a") ;;
     *) args+=("$a") ;;
   esac
 done
@@ -29,7 +32,12 @@ for tool in java mvn node npm python3 taskset redis-server; do
 done
 
 t_build=$SECONDS
-if [ "$skip_build" = 0 ]; then
+if [ "$skip_build" = 0 ] && [ "$recovery" = 1 ]; then
+  # only the generator and the Socketeer app (with the Redis and Postgres adapters); no Node server
+  echo "[run.sh] building the library, the generator and the Socketeer bench app (reactor package, tests skipped)" >&2
+  mvn -q -B -Pbenchmarks -DskipTests -pl benchmarks/loadgen,benchmarks/socketeer-app -am package
+  echo "[run.sh] build took $((SECONDS - t_build)) s" >&2
+elif [ "$skip_build" = 0 ]; then
   echo "[run.sh] building the library and the benchmark modules (reactor package, tests skipped)" >&2
   mvn -q -B -Pbenchmarks -DskipTests \
     -pl benchmarks/loadgen,benchmarks/floor,benchmarks/netty-socketio,benchmarks/socketeer-app,benchmarks/jmh -am package

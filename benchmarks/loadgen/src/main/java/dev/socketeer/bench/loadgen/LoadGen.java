@@ -447,6 +447,30 @@ public final class LoadGen {
     // ---------------------------------------------------------------- request/ack
 
     private Map<String, Object> ack(String name, List<SioClient> from, int count) throws Exception {
+        return ack(name, from, count, SioClient.OP_REQ);
+    }
+
+    /**
+     * The recovery-cost mode's idle window: every client connected, nothing asked; what the servers and the store
+     * spend meanwhile (e.g. refreshing the checkpoints of connected sockets).
+     */
+    private Map<String, Object> idle(String name) throws Exception {
+        Map<String, Object> r = measure(name, () -> 0L, "nothing");
+        log("%s: server %s cores, store %s cores", name, r.get("serverCpuCores"), r.get("auxCpuCores"));
+        return r;
+    }
+
+    private Map<String, Object> ack(String name, List<SioClient> from, int count, int op) throws Exception {
+        return ack(name, from, count, op, 0);
+    }
+
+    /**
+     * An acknowledged loop of {@code op} on {@code count} clients; with {@code paceMillis > 0} each client sends its
+     * next request that long after the last ack (its first at a random point of the first interval), so each
+     * client changes its socket about once per interval.
+     */
+    private Map<String, Object> ack(String name, List<SioClient> from, int count, int op, long paceMillis)
+            throws Exception {
         List<SioClient> active = new ArrayList<>();
         for (SioClient c : from) {
             if (active.size() >= count) {
@@ -460,7 +484,13 @@ public final class LoadGen {
         stats.requests.reset();
         stats.badAcks.reset();
         for (SioClient c : active) {
-            c.channel().eventLoop().execute(c::startAcking);
+            long delay = paceMillis > 0 ? java.util.concurrent.ThreadLocalRandom.current().nextLong(paceMillis) : 0;
+            c.channel().eventLoop().schedule(() -> {
+                c.loop++;
+                c.op = op;
+                c.paceMillis = paceMillis;
+                c.startAcking();
+            }, delay, TimeUnit.MILLISECONDS);
         }
         Map<String, Object> r = measure(name, () -> stats.acks.sum(), "roundTrips");
         for (SioClient c : active) {
@@ -484,17 +514,19 @@ public final class LoadGen {
         Thread.sleep((long) (doubleOpt("warmup", 2) * 1000));
         stats.latency.reset();
         stats.measuring = true;
+        Map<String, Long> probe0 = probe();
         long c0 = counter.getAsLong();
         long cpu0 = Proc.cpuNanos(serverPids);
-        long aux0 = Proc.cpuNanos(auxPids);
+        long aux0 = Proc.treeCpuNanos(auxPids);
         long self0 = Proc.cpuNanos(ProcessHandle.current().pid());
         long t0 = System.nanoTime();
         Thread.sleep((long) (doubleOpt("duration", 5) * 1000));
         long c1 = counter.getAsLong();
         long cpu1 = Proc.cpuNanos(serverPids);
-        long aux1 = Proc.cpuNanos(auxPids);
+        long aux1 = Proc.treeCpuNanos(auxPids);
         long self1 = Proc.cpuNanos(ProcessHandle.current().pid());
         long t1 = System.nanoTime();
+        Map<String, Long> probe1 = probe();
         stats.measuring = false;
         Histogram h = stats.latency.getIntervalHistogram();
         long count = c1 - c0;
@@ -508,10 +540,36 @@ public final class LoadGen {
                 count == 0 ? null : round((cpu1 - cpu0) / 1e3 / count));
         if (!auxPids.isEmpty()) {
             r.put("auxCpuUsPerUnit", count == 0 ? null : round((aux1 - aux0) / 1e3 / count));
+            r.put("auxCpuCores", round((aux1 - aux0) / 1e9 / seconds));
         }
         r.put("generatorCpuCores", round((self1 - self0) / 1e9 / seconds));
+        if (!probe0.isEmpty()) {
+            // what the store did in the window (e.g. Redis commands by name, Postgres commits and row writes)
+            Map<String, Object> store = new LinkedHashMap<>();
+            probe1.forEach((key, after) -> store.put(key, after - probe0.getOrDefault(key, 0L)));
+            r.put("storeOps", store);
+        }
         r.put("latencyUs", percentiles(h, 1e3));
         return r;
+    }
+
+    /**
+     * Runs {@code --probe} (a shell command printing "name value" lines, e.g. Redis' command counts) and reads its
+     * counters; empty without the option.
+     */
+    private Map<String, Long> probe() {
+        String cmd = opts.get("probe");
+        Map<String, Long> out = new LinkedHashMap<>();
+        if (cmd == null || cmd.isBlank()) {
+            return out;
+        }
+        for (String line : Proc.run("sh", "-c", cmd).split("\n")) {
+            String[] kv = line.trim().split("\\s+");
+            if (kv.length == 2 && kv[1].matches("-?\\d+")) {
+                out.put(kv[0], Long.parseLong(kv[1]));
+            }
+        }
+        return out;
     }
 
     private static Map<String, Object> percentiles(Histogram h, double divisor) {
@@ -574,6 +632,14 @@ public final class LoadGen {
                     case "fanout-fixed" -> out.put(s, fanout(s, intOpt("rate", 200)));
                     case "fanout-max" -> out.put(s, fanout(s, 0));
                     case "ack" -> out.put(s, ack(s, wsClients, intOpt("ack-clients", 1000)));
+                    // the recovery-cost mode: join + leave a room, set socket data, each acknowledged; idle
+                    case "rooms" -> out.put(s, ack(s, wsClients, intOpt("ack-clients", 1000), SioClient.OP_ROOMS));
+                    case "data" -> out.put(s, ack(s, wsClients, intOpt("ack-clients", 1000), SioClient.OP_DATA));
+                    case "rooms-paced" -> out.put(s, ack(s, wsClients, intOpt("ack-clients", 1000), SioClient.OP_ROOMS,
+                            intOpt("pace-ms", 1000)));
+                    case "data-paced" -> out.put(s, ack(s, wsClients, intOpt("ack-clients", 1000), SioClient.OP_DATA,
+                            intOpt("pace-ms", 1000)));
+                    case "idle" -> out.put(s, idle(s));
                     case "poll-connect" -> out.put(s, connectAll(polls, true));
                     case "poll-ack" -> out.put(s, ack(s, pollClients, intOpt("poll-ack-clients", 200)));
                     default -> throw new IllegalArgumentException("unknown scenario " + s);

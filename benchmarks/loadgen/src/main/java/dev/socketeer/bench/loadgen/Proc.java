@@ -40,6 +40,22 @@ final class Proc {
         return sum;
     }
 
+    /**
+     * CPU of each process and of all its descendants alive now (PostgreSQL's backends, and the postmaster under
+     * {@code runuser}): the store of the recovery-cost mode.
+     */
+    static long treeCpuNanos(List<Long> pids) {
+        long sum = 0;
+        for (long pid : pids) {
+            long c = cpuNanos(pid);
+            sum += Math.max(0, c);
+            for (ProcessHandle d : ProcessHandle.of(pid).map(h -> h.descendants().toList()).orElse(List.of())) {
+                sum += Math.max(0, cpuNanos(d.pid()));
+            }
+        }
+        return sum;
+    }
+
     /** VmRSS in bytes; -1 when unknown. */
     static long rssBytes(long pid) {
         try {

@@ -25,6 +25,17 @@ abstract class SioClient {
     long nextAckId;
     long outstandingId = -1;
     long outstandingSeq;
+    /** What the loop asks for: {@link #OP_REQ} (an echo), {@link #OP_ROOMS} (join, then leave), {@link #OP_DATA}. */
+    int op;
+    boolean inTempRoom;
+    /** 0: the next request as soon as the ack arrives; else that many ms after it (a paced loop). */
+    long paceMillis;
+    /** Which scenario's loop this is (bumped by each one), for the paced loop's scheduled requests. */
+    int loop;
+
+    static final int OP_REQ = 0;
+    static final int OP_ROOMS = 1;
+    static final int OP_DATA = 2;
 
     SioClient(LoadGen gen, int index, int room) {
         this.gen = gen;
@@ -100,7 +111,7 @@ abstract class SioClient {
         }
         Wire.Parsed p = scratch;
         if (!Wire.parsePayload(b, from + Wire.EVENT_M.length, to, gen.payloadSize, p)
-                || p.end + 1 != to || b.getByte(p.end) != ']') {
+                || !Wire.endsArgs(b, p.end, to)) {
             stats.corrupt.increment();
             return;
         }
@@ -126,7 +137,19 @@ abstract class SioClient {
         outstandingId = -1;
         stats.acks.increment();
         stats.recordLatency(System.nanoTime() - p.nanos);
-        if (acking) {
+        if (acking && paceMillis > 0) {
+            int loop = this.loop;
+            channel().eventLoop().schedule(() -> sendNextPaced(loop), paceMillis,
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        } else if (acking) {
+            sendRequest();
+        }
+    }
+
+    /** The paced loop's next request, {@link #paceMillis} after the last ack. */
+    final void sendNextPaced(int loop) {
+        // a request scheduled by an earlier scenario's loop must not start a second chain in this one
+        if (acking && loop == this.loop && outstandingId < 0 && sioConnected && !closed) {
             sendRequest();
         }
     }
@@ -145,7 +168,15 @@ abstract class SioClient {
         outstandingId = id;
         outstandingSeq = seq;
         stats.requests.increment();
-        send("42" + id + "[\"req\",\"" + Wire.payload(seq, System.nanoTime(), gen.payloadSize) + "\"]", true);
+        String payload = Wire.payload(seq, System.nanoTime(), gen.payloadSize);
+        String packet = switch (op) {
+            // a room of its own per client ("t<index>"): joined by one request, left by the next
+            case OP_ROOMS -> "42" + id + "[\"" + ((inTempRoom = !inTempRoom) ? "join" : "leave") + "\",\"t" + index
+                    + "\",\"" + payload + "\"]";
+            case OP_DATA -> "42" + id + "[\"data\",\"" + payload + "\"]";
+            default -> "42" + id + "[\"req\",\"" + payload + "\"]";
+        };
+        send(packet, true);
     }
 
     /** Driver only: asks the server to broadcast one payload to a room. */

@@ -90,6 +90,27 @@ final class Wire {
         return true;
     }
 
+    /**
+     * Whether the event's arguments end at {@code end} ({@code ]}), or after one more string argument: the offset a
+     * server with connection state recovery appends to every broadcast event ({@code ,"<offset>"]}).
+     */
+    static boolean endsArgs(ByteBuf b, int end, int to) {
+        if (end + 1 == to && b.getByte(end) == ']') {
+            return true;
+        }
+        if (end + 4 > to || b.getByte(end) != ',' || b.getByte(end + 1) != '"' || b.getByte(to - 1) != ']'
+                || b.getByte(to - 2) != '"') {
+            return false;
+        }
+        for (int i = end + 2; i < to - 2; i++) {
+            byte c = b.getByte(i);
+            if (c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static boolean startsWith(ByteBuf b, int from, int to, byte[] prefix) {
         if (to - from < prefix.length) {
             return false;
