@@ -47,7 +47,10 @@ public class SocketIoPostgresAdapterProperties {
     /** Whether to create the attachments table (and, with connection state recovery, the events and sessions tables) when missing. */
     private boolean createTable = true;
 
-    /** How long requests to the other servers (fetchSockets, serverSideEmitWithAck, ...) wait for their answers. */
+    /**
+     * How long requests to the other servers (fetchSockets, serverSideEmitWithAck, ...) wait for their answers; also
+     * how long a connection state recovery waits for the backend while it is down (then the client starts afresh).
+     */
     private Duration requestsTimeout = Duration.ofSeconds(5);
 
     /** How often a server that published nothing says it is alive. */

@@ -23,7 +23,10 @@ public class SocketIoRedisAdapterProperties {
     /** Prefix of every Redis channel; servers sharing a cluster must use the same one. */
     private String key = "socket.io";
 
-    /** How long requests to the other servers (fetchSockets, serverSideEmitWithAck, ...) wait for their answers. */
+    /**
+     * How long requests to the other servers (fetchSockets, serverSideEmitWithAck, ...) wait for their answers; also
+     * how long a connection state recovery waits for the backend while it is down (then the client starts afresh).
+     */
     private Duration requestsTimeout = Duration.ofSeconds(5);
 
     /** The streams mode's options (socketio.adapter.redis.mode=streams). */

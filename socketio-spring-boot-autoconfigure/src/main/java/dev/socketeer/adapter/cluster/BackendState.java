@@ -5,9 +5,13 @@ import dev.socketeer.adapter.ClusterRequestTimeoutException;
 import dev.socketeer.adapter.ClusterUnavailableException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +43,10 @@ public final class BackendState {
     private boolean everConnected; // guarded by this
     private boolean warned; // guarded by this
     private volatile boolean closed;
+    /** The operations waiting for the backend to be up ({@link #awaitUp}); each leaves at up, timeout or close. */
+    private final Set<CompletableFuture<Void>> waiters = ConcurrentHashMap.newKeySet();
+    /** What gave up waiting during the current outage, and how many times ({@link #gaveUp}); guarded by this. */
+    private final Map<String, Integer> givenUp = new LinkedHashMap<>();
 
     /**
      * @param role who connects, for logs, e.g. {@code "Socket.IO Redis adapter"}
@@ -83,6 +91,7 @@ public final class BackendState {
     public void up() {
         Instant since;
         boolean recovered;
+        String meanwhile;
         synchronized (this) {
             if (closed || status.connected()) {
                 return;
@@ -92,10 +101,15 @@ public final class BackendState {
             warned = false;
             everConnected = true;
             status = new BackendStatus(backend, address, true, Instant.now(), null);
+            meanwhile = givenUp.isEmpty() ? "" : "; during the outage, " + String.join(", ", givenUp.entrySet().stream()
+                    .map(entry -> entry.getKey() + ": " + entry.getValue()).toList());
+            givenUp.clear();
         }
-        if (recovered) {
+        releaseWaiters(null);
+        if (recovered || !meanwhile.isEmpty()) {
             LOG.log(System.Logger.Level.INFO, role + " connected to " + backend + " at " + address + " after "
-                    + Duration.between(since, Instant.now()).toMillis() + " ms without it; cross-server delivery resumes");
+                    + Duration.between(since, Instant.now()).toMillis() + " ms without it; cross-server delivery resumes"
+                    + meanwhile);
         } else {
             LOG.log(System.Logger.Level.DEBUG, () -> role + " connected to " + backend + " at " + address);
         }
@@ -142,6 +156,72 @@ public final class BackendState {
         synchronized (this) {
             closed = true;
             status = new BackendStatus(backend, address, false, Instant.now(), "closed");
+        }
+        releaseWaiters(new ClusterUnavailableException(role + " is closing: no more waiting for " + backend, null));
+    }
+
+    /**
+     * Completes when the backend is up: at once when it is, else when {@link #up()} next runs. Fails with
+     * {@link ClusterUnavailableException} when {@code timeout} passes first or on {@link #close()}. Blocks nothing: a
+     * one-shot future, forgotten (and its timer cancelled) as soon as it completes, times out or is cancelled, so that
+     * waiters do not pile up while the backend never comes back.
+     */
+    public CompletableFuture<Void> awaitUp(Duration timeout) {
+        if (connected()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (closed || timeout.isNegative() || timeout.isZero()) {
+            return CompletableFuture.failedFuture(unavailable("waiting for " + backend, null));
+        }
+        CompletableFuture<Void> waiter = new CompletableFuture<>();
+        Disposable timer = Schedulers.parallel().schedule(() -> waiter.completeExceptionally(unavailable(
+                "waited " + timeout.toMillis() + " ms for " + backend + " at " + address, null)),
+                timeout.toNanos(), TimeUnit.NANOSECONDS);
+        waiters.add(waiter);
+        waiter.whenComplete((ignored, error) -> {
+            timer.dispose();
+            waiters.remove(waiter);
+        });
+        // up() or close() may have run between the check above and the registration
+        if (connected()) {
+            waiter.complete(null);
+        } else if (closed) {
+            waiter.completeExceptionally(unavailable("waiting for " + backend, null));
+        }
+        return waiter;
+    }
+
+    /** How many operations wait in {@link #awaitUp} now. */
+    public int waiting() {
+        return waiters.size();
+    }
+
+    private void releaseWaiters(Throwable error) {
+        for (CompletableFuture<Void> waiter : waiters.toArray(CompletableFuture[]::new)) {
+            if (error == null) {
+                waiter.complete(null);
+            } else {
+                waiter.completeExceptionally(error);
+            }
+        }
+    }
+
+    /**
+     * Something gave up waiting for the backend ({@code what}, counted: e.g. {@code "recovering clients started
+     * afresh"}): logs {@code warning} the first time in an outage only; the line that reports the backend back says
+     * how many there were in all.
+     */
+    public void gaveUp(String what, Supplier<String> warning) {
+        boolean first;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            first = !givenUp.containsKey(what);
+            givenUp.merge(what, 1, Integer::sum);
+        }
+        if (first) {
+            LOG.log(System.Logger.Level.WARNING, () -> role + ": " + warning.get() + " (logged once per outage)");
         }
     }
 

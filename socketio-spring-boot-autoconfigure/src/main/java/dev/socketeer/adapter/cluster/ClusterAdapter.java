@@ -10,6 +10,7 @@ import dev.socketeer.adapter.ClusterRequestTimeoutException;
 import dev.socketeer.adapter.ClusterUnavailableException;
 import dev.socketeer.adapter.InMemoryAdapter;
 import dev.socketeer.adapter.LocalNamespace;
+import dev.socketeer.adapter.Session;
 import dev.socketeer.adapter.SocketDetails;
 import dev.socketeer.adapter.cluster.ClusterMessage.Broadcast;
 import dev.socketeer.adapter.cluster.ClusterMessage.BroadcastAck;
@@ -30,12 +31,14 @@ import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
 
@@ -67,6 +70,9 @@ public abstract class ClusterAdapter extends InMemoryAdapter implements AdapterH
     private final Map<String, AckRequest> ackRequests = new ConcurrentHashMap<>();
     private final PendingRequests requests = new PendingRequests();
     private volatile int serversSeen = -1;
+    /** Restores waiting for the backend to come back ({@link #whenBackendUp}); released at {@link #close()}. */
+    private final Set<CompletableFuture<Void>> backendWaits = ConcurrentHashMap.newKeySet();
+    private volatile boolean waitsReleased;
 
     protected ClusterAdapter(LocalNamespace namespace, ClusterMessageCodec codec, Duration requestsTimeout) {
         super(namespace);
@@ -437,6 +443,111 @@ public abstract class ClusterAdapter extends InMemoryAdapter implements AdapterH
             }
         });
         return request.result();
+    }
+
+    /** Releases the restores waiting for the backend (they give fresh sessions), then closes. */
+    @Override
+    public CompletableFuture<Void> close() {
+        releaseBackendWaits();
+        return super.close();
+    }
+
+    /** Fails every restore waiting for the backend, and any later one at once: the adapter is closing. */
+    protected final void releaseBackendWaits() {
+        waitsReleased = true;
+        for (CompletableFuture<Void> wait : backendWaits.toArray(CompletableFuture[]::new)) {
+            wait.completeExceptionally(closing());
+        }
+    }
+
+    private ClusterUnavailableException closing() {
+        return new ClusterUnavailableException("the adapter of namespace " + namespace.name() + " is closing", null);
+    }
+
+    /**
+     * Runs one step of a session restore on the backend, waiting for the backend while this adapter holds it down:
+     * until it is up again, then runs the step; a step that fails while the backend goes down is run again once it is
+     * back. Never past {@code deadlineNanos} ({@link System#nanoTime()}): then, or when the adapter closes, fails
+     * with {@link ClusterUnavailableException}. Nothing blocks: the wait is {@link BackendState#awaitUp}'s future.
+     * A step run twice must be safe to: reads, or a take that a lost answer leaves taken (then nothing is restored).
+     */
+    protected final <T> CompletableFuture<T> whenBackendUp(long deadlineNanos, Supplier<CompletableFuture<T>> step) {
+        BackendState backend = backendState();
+        if (waitsReleased) {
+            return CompletableFuture.failedFuture(closing());
+        }
+        if (!backend.connected()) {
+            CompletableFuture<Void> up = backend.awaitUp(Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime())));
+            if (!up.isDone()) {
+                backendWaits.add(up);
+                up.whenComplete((ignored, error) -> backendWaits.remove(up));
+                if (waitsReleased) {
+                    up.completeExceptionally(closing());
+                }
+            }
+            return up.thenCompose(ignored -> whenBackendUp(deadlineNanos, step));
+        }
+        CompletableFuture<T> started;
+        try {
+            started = step.get();
+        } catch (RuntimeException e) {
+            started = CompletableFuture.failedFuture(e);
+        }
+        return started.handle((value, error) -> {
+            if (error == null) {
+                return CompletableFuture.completedFuture(value);
+            }
+            if (!backend.connected() && !waitsReleased && System.nanoTime() < deadlineNanos) {
+                return whenBackendUp(deadlineNanos, step); // the backend went down under the step
+            }
+            return CompletableFuture.<T>failedFuture(BackendState.unwrap(error));
+        }).thenCompose(next -> next);
+    }
+
+    /**
+     * The deadline of a restore that starts now: it waits for the backend at most the requests timeout, so that a
+     * recovering client is answered well within its connection timeout (20 s in socket.io-client).
+     */
+    protected final long restoreDeadline() {
+        return System.nanoTime() + requestsTimeout.toNanos();
+    }
+
+    /**
+     * A restore's outcome for the client: the session, or none (a fresh session) when it failed, or when it has not
+     * ended by {@code deadlineNanos} plus the requests timeout (a backend that stalls without being held down yet
+     * leaves a command waiting for its answer: the client is answered anyway, within twice the requests timeout in
+     * all). A failure while the backend is held down is logged once per outage (the line that reports the backend
+     * back counts them all); any other at debug level.
+     */
+    protected final CompletableFuture<Optional<Session>> restoreOutcome(long deadlineNanos,
+            CompletableFuture<Optional<Session>> restore) {
+        CompletableFuture<Optional<Session>> bounded = new CompletableFuture<>();
+        long capNanos = Math.max(0, deadlineNanos - System.nanoTime()) + requestsTimeout.toNanos();
+        reactor.core.Disposable timer = Schedulers.parallel().schedule(() -> bounded.completeExceptionally(
+                new ClusterRequestTimeoutException("restoreSession: no answer from the backend within "
+                        + TimeUnit.NANOSECONDS.toMillis(capNanos) + " ms", List.of())), capNanos, TimeUnit.NANOSECONDS);
+        restore.whenComplete((session, error) -> {
+            timer.dispose();
+            if (error == null) {
+                bounded.complete(session);
+            } else {
+                bounded.completeExceptionally(error);
+            }
+        });
+        return bounded.exceptionally(error -> {
+            Throwable cause = BackendState.unwrap(error);
+            BackendState backend = backendState();
+            if (cause instanceof ClusterException && !backend.connected() && !waitsReleased) {
+                backend.gaveUp("recovering clients started afresh", () -> "a client presenting its session to"
+                        + " namespace " + namespace.name() + " got a fresh session: " + backend.status().describe()
+                        + ", longer than the " + requestsTimeout.toMillis() + " ms a restore waits for it (the"
+                        + " requests timeout)");
+            } else {
+                LOG.log(System.Logger.Level.DEBUG, () -> "could not restore a session in namespace "
+                        + namespace.name() + ": " + cause);
+            }
+            return Optional.empty();
+        });
     }
 
     private record AckRequest(IntConsumer clientCount, Consumer<JsonNode> ack) {

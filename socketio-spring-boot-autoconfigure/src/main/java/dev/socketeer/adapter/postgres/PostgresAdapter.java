@@ -145,6 +145,7 @@ final class PostgresAdapter extends ClusterAdapterWithHeartbeat {
     @Override
     public CompletableFuture<Void> close() {
         closing = true;
+        releaseBackendWaits(); // restores waiting for Postgres give fresh sessions now, not after the session writes
         for (Disposable timer : new Disposable[] { checkpointTimer, orphanTimer }) {
             if (timer != null) {
                 timer.dispose();
@@ -411,7 +412,10 @@ final class PostgresAdapter extends ClusterAdapterWithHeartbeat {
         if (recovery == null || offset != null && !OFFSET.matcher(offset).matches()) {
             return CompletableFuture.completedFuture(Optional.empty());
         }
-        return store.takeSession(pid, namespace.name()).thenCompose(raw -> {
+        // while Postgres is held down (restarting, unreachable), each step waits for it, within the bound
+        long deadline = restoreDeadline();
+        return restoreOutcome(deadline, whenBackendUp(deadline, () -> store.takeSession(pid, namespace.name()))
+                .thenCompose(raw -> {
             if (raw.isEmpty()) {
                 return CompletableFuture.completedFuture(Optional.<Session>empty());
             }
@@ -428,8 +432,8 @@ final class PostgresAdapter extends ClusterAdapterWithHeartbeat {
                 disconnectSockets(new BroadcastOptions(Set.of(stored.path("sid").asString()), Set.of(),
                         BroadcastFlags.NONE), false);
             }
-            return replay(pid, stored, Long.parseLong(from));
-        });
+            return whenBackendUp(deadline, () -> replay(pid, stored, Long.parseLong(from)));
+        }));
     }
 
     private CompletableFuture<Optional<Session>> replay(String pid, JsonNode stored, long from) {
@@ -438,11 +442,15 @@ final class PostgresAdapter extends ClusterAdapterWithHeartbeat {
         stored.path("rooms").forEach(room -> rooms.add(room.asString()));
         RecoveryHandOver<Long> session = new RecoveryHandOver<>(sid, rooms, null);
         restoring.put(sid, session);
-        return store.eventsAfter(namespace.name(), from, rooms).handle((events, error) -> {
-            if (error != null || events.size() > PostgresRecoveryStore.MAX_REPLAY) {
+        return store.eventsAfter(namespace.name(), from, rooms).whenComplete((events, error) -> {
+            if (error != null) {
+                restoring.remove(sid, session); // a retry once Postgres is back starts a new hand-over
+            }
+        }).thenApply(events -> {
+            if (events.size() > PostgresRecoveryStore.MAX_REPLAY) {
                 restoring.remove(sid, session);
-                LOG.log(System.Logger.Level.DEBUG, () -> "could not restore the session of " + sid + ": "
-                        + (error != null ? error : "more than " + PostgresRecoveryStore.MAX_REPLAY + " missed events"));
+                LOG.log(System.Logger.Level.DEBUG, () -> "could not restore the session of " + sid + ": more than "
+                        + PostgresRecoveryStore.MAX_REPLAY + " missed events");
                 return Optional.<Session>empty();
             }
             TreeMap<Long, List<Object>> missed = new TreeMap<>();

@@ -457,19 +457,27 @@ final class RedisPubSub implements AutoCloseable {
     /**
      * Watches a standalone (or Sentinel-managed) Redis with one {@code PING} at a time on the publishing connection,
      * once a second. A server that keeps its connections open and answers nothing (stopped, swapping, stuck in a long
-     * script) would otherwise look connected while every command waits for Lettuce's 60 s timeout: no answer within
-     * {@link #TIMEOUT_MILLIS} makes the state down (logged once, health DOWN, cluster requests fail at once with
-     * {@code ClusterUnavailableException}, cross-server messages dropped instead of queued), and the late answer makes
-     * it up again. A lost connection is the state listener's business: no PING is sent on a connection that is not
-     * open (Lettuce would queue it).
+     * script) would otherwise look connected while every command waits for Lettuce's 60 s timeout. One slow answer
+     * is not an outage (a machine short of CPU delays Redis or this JVM for a few seconds): the state goes down only
+     * when a PING has gone unanswered for {@link #SILENCE_MILLIS} by the clock <em>and</em> at
+     * {@link #MISSED_CHECKS} consecutive checks of this watch (a JVM that was itself frozen runs one late check, not
+     * one per second it lost), so a stopped server is reported within about 7 s of its last answer (the next PING
+     * leaves within a second). Then it is logged once, health is DOWN, cluster requests fail at once with
+     * {@code ClusterUnavailableException}, cross-server messages are dropped instead of queued, and restores wait
+     * for Redis within their bound; the late answer makes it up again (logged once). A lost connection is the state
+     * listener's business: no PING is sent on a connection that is not open (Lettuce would queue it).
      */
     private final class StallWatch {
 
         private static final long PERIOD_MILLIS = 1_000;
-        static final long TIMEOUT_MILLIS = 3_000;
+        /** How long a PING must stay unanswered before Redis is held down. */
+        static final long SILENCE_MILLIS = 6_000;
+        /** How many consecutive checks must find that PING unanswered, too. */
+        static final int MISSED_CHECKS = 6;
 
         private volatile CompletableFuture<String> inFlight;
         private volatile long sentNanos;
+        private volatile int missedChecks;
         private volatile boolean stalled;
         private volatile Disposable next;
 
@@ -496,14 +504,19 @@ final class RedisPubSub implements AutoCloseable {
                     StatefulConnection<byte[], byte[]> publisher = pub;
                     if (publisher != null && publisher.isOpen()) {
                         sentNanos = System.nanoTime();
+                        missedChecks = 0;
                         CompletableFuture<String> sent = commands.ping().toCompletableFuture();
                         inFlight = sent;
                         sent.whenComplete((pong, error) -> answered(sent, error));
                     }
-                } else if (!stalled && System.nanoTime() - sentNanos > TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MILLIS)) {
-                    stalled = true;
-                    state.down(new IllegalStateException("no answer to PING within " + TIMEOUT_MILLIS
-                            + " ms: the server is stopped or overloaded"));
+                } else if (!stalled) {
+                    int missed = ++missedChecks;
+                    long silentMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sentNanos);
+                    if (missed >= MISSED_CHECKS && silentMillis >= SILENCE_MILLIS && inFlight == ping) {
+                        stalled = true;
+                        state.down(new IllegalStateException("no answer to PING for " + silentMillis + " ms ("
+                                + missed + " checks): the server is stopped or overloaded"));
+                    }
                 }
             } catch (RuntimeException e) {
                 inFlight = null; // the connection is being replaced; the next tick tries again

@@ -346,21 +346,36 @@ final class RedisStreamsAdapter extends ClusterAdapter {
         if (recovery == null || offset != null && !OFFSET.matcher(offset).matches()) {
             return CompletableFuture.completedFuture(Optional.empty());
         }
+        // while Redis is held down (restarting, or not answering PING), each step waits for it, within the bound
+        long deadline = restoreDeadline();
+        return restoreOutcome(deadline, whenBackendUp(deadline, () -> take(pid, offset)).thenCompose(stored -> {
+            if (stored == null) {
+                return CompletableFuture.completedFuture(Optional.<Session>empty());
+            }
+            String from = offset != null ? offset : stored.get("offset").stringValue();
+            return whenBackendUp(deadline, () -> offsetStillStored(from)).thenCompose(stillThere -> stillThere
+                    ? whenBackendUp(deadline, () -> replay(stored, from))
+                    : CompletableFuture.completedFuture(Optional.<Session>empty()));
+        }));
+    }
+
+    /** Reads, checks and deletes the session (see {@link #restoreSession}); {@code null} when there is none to take. */
+    private CompletableFuture<JsonNode> take(String pid, String offset) {
         byte[] key = bytes(streams.sessionKeyPrefix() + pid);
         return redis.command("GET", commands -> commands.get(key)).thenCompose(raw -> {
             if (raw == null) {
-                return CompletableFuture.completedFuture(Optional.<Session>empty());
+                return CompletableFuture.completedFuture(null);
             }
             JsonNode stored = MsgPack.decode(Base64.getDecoder().decode(raw));
             String from = offset != null ? offset : stored.path("offset").isString() ? stored.get("offset").stringValue() : null;
             boolean otherNamespace = stored.path("nsp").isString() && !namespace.name().equals(stored.get("nsp").stringValue());
             if (from == null || !OFFSET.matcher(from).matches() || !pid.equals(stored.path("pid").asString())
                     || otherNamespace) {
-                return CompletableFuture.completedFuture(Optional.<Session>empty());
+                return CompletableFuture.completedFuture(null);
             }
-            return redis.command("DEL", commands -> commands.del(key)).thenCompose(deleted -> {
+            return redis.command("DEL", commands -> commands.del(key)).thenApply(deleted -> {
                 if (deleted != 1) {
-                    return CompletableFuture.completedFuture(Optional.<Session>empty());
+                    return null;
                 }
                 if (stored.path("live").asBoolean(false)) {
                     // the checkpoint of a socket still held somewhere (a half-open connection its node has not
@@ -369,8 +384,7 @@ final class RedisStreamsAdapter extends ClusterAdapter {
                     disconnectSockets(new BroadcastOptions(Set.of(stored.path("sid").asString()), Set.of(),
                             BroadcastFlags.NONE), false);
                 }
-                return offsetStillStored(from).thenCompose(stillThere -> stillThere ? replay(stored, from)
-                        : CompletableFuture.completedFuture(Optional.<Session>empty()));
+                return stored;
             });
         });
     }
@@ -391,12 +405,11 @@ final class RedisStreamsAdapter extends ClusterAdapter {
         RecoveryHandOver<String> session = new RecoveryHandOver<>(sid, rooms, ID_ORDER);
         restoring.put(sid, session);
         TreeMap<String, List<Object>> missed = new TreeMap<>(ID_ORDER);
-        return scan(from, rooms, missed, 0).handle((done, error) -> {
+        return scan(from, rooms, missed, 0).whenComplete((done, error) -> {
             if (error != null) {
-                restoring.remove(sid, session);
-                LOG.log(System.Logger.Level.DEBUG, () -> "could not restore session of " + sid + ": " + error);
-                return Optional.<Session>empty();
+                restoring.remove(sid, session); // a retry once Redis is back starts a new hand-over
             }
+        }).thenApply(done -> {
             List<List<Object>> packets = session.ready(missed);
             Schedulers.parallel().schedule(() -> restoring.remove(sid, session), RESTORING_TIMEOUT_MILLIS,
                     TimeUnit.MILLISECONDS);

@@ -31,7 +31,8 @@ abstract class RedisAdapterStallTestBase extends TwoRedisNodes {
 
         redis.pause();
         try {
-            // until the adapter notices the stall (no PONG within 3 s) a request times out; after, it fails at once
+            // until the adapter notices the stall (6 s without a PONG, over 6 checks) a request times out; after, it
+            // fails at once
             assertFailsWithin(() -> n1.io().fetchSockets(), ClusterRequestTimeoutException.class,
                     ClusterUnavailableException.class);
             assertFailsWithin(() -> n1.io().sockets().adapter().serverCount(), ClusterRequestTimeoutException.class,

@@ -18,23 +18,48 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real {@code redis-server} on a free port for one test class (never the machine's own Redis):
- * no persistence, killable and restartable on the same port.
+ * no persistence (unless {@link #startWithSnapshot()}), killable and restartable on the same port.
  */
 public final class RedisServer implements AutoCloseable {
 
     private static final String EXECUTABLE = System.getProperty("socketeer.test.redis", "/usr/bin/redis-server");
 
     private final int port;
+    /** Where {@link #stopSaving()} writes its snapshot and {@link #restart()} loads it from; null: no persistence. */
+    private final Path dataDir;
     private Process process;
 
     private RedisServer(int port) {
+        this(port, null);
+    }
+
+    private RedisServer(int port, Path dataDir) {
         this.port = port;
+        this.dataDir = dataDir;
     }
 
     public static RedisServer start() {
+        return start(null);
+    }
+
+    /**
+     * A server whose data survives {@link #stopSaving()} then {@link #restart()} (a snapshot in a temporary
+     * directory, written only then): a Redis restarted on the same port, as in a deployment with persistence.
+     */
+    public static RedisServer startWithSnapshot() {
+        try {
+            Path dir = Files.createTempDirectory("redis-snapshot");
+            dir.toFile().deleteOnExit();
+            return start(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static RedisServer start(Path dataDir) {
         // a port found free can still be taken before redis-server binds it (then it exits at once): another port
         for (int attempt = 1; ; attempt++) {
-            RedisServer server = new RedisServer(TestPorts.free());
+            RedisServer server = new RedisServer(TestPorts.free(), dataDir);
             try {
                 server.restart();
                 return server;
@@ -65,9 +90,13 @@ public final class RedisServer implements AutoCloseable {
             throw new IllegalStateException(EXECUTABLE + " not found: install redis-server (apt-get install redis-server)"
                     + " or set -Dsocketeer.test.redis");
         }
+        List<String> command = new java.util.ArrayList<>(List.of(EXECUTABLE, "--port", Integer.toString(port),
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no"));
+        if (dataDir != null) {
+            command.addAll(List.of("--dir", dataDir.toString(), "--dbfilename", "dump-" + port + ".rdb"));
+        }
         try {
-            process = new ProcessBuilder(List.of(EXECUTABLE, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no", "--protected-mode", "no"))
+            process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();
@@ -88,6 +117,32 @@ public final class RedisServer implements AutoCloseable {
         process.destroyForcibly();
         try {
             process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Stops the server as an operator would ({@code SHUTDOWN SAVE}: a snapshot, then connections closed and the
+     * process gone); {@link #restart()} brings it back with its data. Needs {@link #startWithSnapshot()}.
+     */
+    public void stopSaving() {
+        if (dataDir == null) {
+            throw new IllegalStateException("started without a snapshot directory");
+        }
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            socket.getOutputStream().write("SHUTDOWN SAVE\r\n".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            socket.setSoTimeout(10_000);
+            socket.getInputStream().read(); // the server closes the connection as it exits
+        } catch (IOException e) {
+            // the connection closed under the read: the server is going
+        }
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("redis-server on port " + port + " did not shut down");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
