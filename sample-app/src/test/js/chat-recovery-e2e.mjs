@@ -73,9 +73,10 @@ try {
       // Not what this test is about: said loudly, and the user joins again, as a person would reload.
       console.log(`[e2e] WARN ${nickname}'s page hung connecting; joins again. Its traffic:\n${traffic.join('\n')}`);
       await context.close();
-      // the hung connection's socket keeps the nickname (409) until its node drops it, within a ping timeout: the
-      // user joins again once the nickname is free
-      for (const until = Date.now() + 50_000; Date.now() < until;) {
+      // the hung connection's socket keeps the nickname (409) until its node drops it: a polling socket whose client
+      // went silent is dropped by the ping cycle, up to pingInterval + pingTimeout (25 + 20 s) after its last request,
+      // so the user joins again once the nickname is free, waiting longer than that cycle
+      for (const until = Date.now() + 80_000; Date.now() < until;) {
         const free = await fetch(base + '/api/session', { method: 'POST', headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ nickname }) }).then((r) => r.status !== 409, () => false);
         if (free) break;

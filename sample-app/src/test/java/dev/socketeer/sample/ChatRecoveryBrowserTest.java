@@ -39,7 +39,7 @@ class ChatRecoveryBrowserTest {
                 LoadBalancer nginx = LoadBalancer.nginx(LoadBalancer.NGINX_HASH, nodes.ports())) {
             List<String> args = new ArrayList<>(List.of(nginx.url(), BrowserScript.CHROMIUM.toString()));
             args.addAll(nodes.urls());
-            String output = BrowserScript.run("chat-recovery-e2e.mjs", args, nodes, Duration.ofSeconds(150),
+            String output = BrowserScript.run("chat-recovery-e2e.mjs", args, nodes, Duration.ofSeconds(185),
                     () -> nginx + ":\n" + nginx.errors());
             assertThat(output).contains("four users on three nodes behind nginx", "messages crossed nodes",
                     "bob and carol wrote while node1 was down", "dan recovered through nginx on node",
