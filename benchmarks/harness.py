@@ -350,16 +350,23 @@ def cross_adapter_ok(name, cfg, port, count=2):
     want = "RedisAdapterFactory" if name == "socketeer" else "(redis adapter)"
     for p_ in range(port, port + count):
         f = f"{cfg['tmp']}/{name}-redis-{p_}.log"
-        deadline = time.time() + 15
-        while True:
-            text = open(f, errors="replace").read() if os.path.exists(f) else ""
-            if want in text:
-                break
-            if time.time() > deadline:
-                line = next((l for l in text.splitlines() if "socketeer-bench adapter" in l), "no adapter line")
-                return f"{name} node on {p_} is not on the Redis adapter ({line.strip()}); see {f}"
-            time.sleep(0.2)
+        line = log_lacks(f, want, 15)
+        if line is not None:
+            return f"{name} node on {p_} is not on the Redis adapter ({line}); see {f}"
     return None
+
+
+def log_lacks(path, want, seconds):
+    """Waits up to `seconds` for a node's log to contain `want`: None when it does, else the node's adapter line
+    (what it runs instead) or "no adapter line"."""
+    deadline = time.time() + seconds
+    while True:
+        text = open(path, errors="replace").read() if os.path.exists(path) else ""
+        if want in text:
+            return None
+        if time.time() > deadline:
+            return next((l for l in text.splitlines() if "socketeer-bench adapter" in l), "no adapter line").strip()
+        time.sleep(0.2)
 
 
 def measure_cross(name, cfg, port, r, nodes):

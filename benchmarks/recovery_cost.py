@@ -129,15 +129,9 @@ class Store:
 
 def node_ok(h, cfg, logs, want):
     for f in logs:
-        deadline = time.time() + 20
-        while True:
-            text = open(f, errors="replace").read() if os.path.exists(f) else ""
-            if want in text:
-                break
-            if time.time() > deadline:
-                line = next((l for l in text.splitlines() if "socketeer-bench adapter" in l), "no adapter line")
-                return f"node not on {want} ({line.strip()}); see {f}"
-            time.sleep(0.2)
+        line = h.log_lacks(f, want, 20)
+        if line is not None:
+            return f"node not on {want} ({line}); see {f}"
     return None
 
 
